@@ -1,0 +1,53 @@
+import { type RawEnv, parseEnv } from "./env.ts";
+import { loadOrCreateSecret } from "./secrets.ts";
+
+/** Everything the application needs, resolved once at start-up. */
+export interface Config {
+  env: "development" | "production" | "test";
+  host: string;
+  port: number;
+  baseUrl: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  authSecret: string;
+  encryptionKey: string;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  trustedProxies: string[];
+  logLevel: RawEnv["LOG_LEVEL"];
+}
+
+export interface SecretNotice {
+  name: string;
+  file: string;
+}
+
+/** Resolves configuration; in development, missing secrets are generated into the data dir. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): {
+  config: Config;
+  generated: SecretNotice[];
+} {
+  const env = parseEnv(source);
+  const generated: SecretNotice[] = [];
+  const secret = (name: string, value: string | undefined) => {
+    if (value) return value;
+    const { value: created, file, isNew } = loadOrCreateSecret(env.FLUXO_DATA_DIR, name);
+    if (isNew) generated.push({ name, file });
+    return created;
+  };
+  const config: Config = {
+    env: env.NODE_ENV,
+    host: env.HOST,
+    port: env.PORT,
+    baseUrl: (env.BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ""),
+    databaseUrl: env.DATABASE_URL,
+    dataDir: env.FLUXO_DATA_DIR,
+    authSecret: secret("auth-secret", env.BETTER_AUTH_SECRET),
+    encryptionKey: secret("encryption-key", env.FLUXO_ENCRYPTION_KEY),
+    smtpUrl: env.SMTP_URL,
+    mailFrom: env.MAIL_FROM,
+    trustedProxies: env.FLUXO_TRUSTED_PROXIES,
+    logLevel: env.LOG_LEVEL,
+  };
+  return { config, generated };
+}

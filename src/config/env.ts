@@ -1,0 +1,67 @@
+import { z } from "zod";
+import { isValidCidrOrIp } from "../lib/ip.ts";
+
+/** A 32-byte key, base64 or base64url encoded (44 or 43 characters). */
+const encryptionKey = z
+  .string()
+  .refine((v) => Buffer.from(v, "base64").length === 32 && /^[A-Za-z0-9+/_-]{43}=?$/.test(v), {
+    message: "must be 32 random bytes encoded as base64 (e.g. `openssl rand -base64 32`)",
+  });
+
+const csv = z
+  .string()
+  .optional()
+  .transform((v) =>
+    (v ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  BASE_URL: z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
+    .optional(),
+  FLUXO_DATA_DIR: z.string().min(1).default(".fluxo"),
+  BETTER_AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  FLUXO_ENCRYPTION_KEY: encryptionKey.optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")
+    .optional(),
+  MAIL_FROM: z.string().min(3).default("Fluxo <no-reply@localhost>"),
+  FLUXO_TRUSTED_PROXIES: csv.refine((list) => list.every(isValidCidrOrIp), {
+    message: "must be a comma-separated list of IP addresses or CIDR ranges",
+  }),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type RawEnv = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {}
+
+const requiredInProduction = ["BETTER_AUTH_SECRET", "FLUXO_ENCRYPTION_KEY", "BASE_URL"] as const;
+
+/** Parses the environment; throws ConfigError with one line naming the variable. */
+export function parseEnv(source: Record<string, string | undefined>): RawEnv {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ""));
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const name = String(issue?.path[0] ?? "environment");
+    throw new ConfigError(`Invalid ${name}: ${issue?.message ?? "invalid value"}`);
+  }
+  const env = result.data;
+  if (env.NODE_ENV === "production") {
+    const missing = requiredInProduction.find((name) => !env[name]);
+    if (missing) {
+      throw new ConfigError(`Missing ${missing}: required when NODE_ENV=production`);
+    }
+  }
+  return env;
+}

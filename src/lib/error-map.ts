@@ -1,0 +1,51 @@
+import type { TRPC_ERROR_CODE_KEY } from "@trpc/server";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { ZodError } from "zod";
+import { AppError, type ErrorCode } from "./errors.ts";
+
+const httpStatus: Record<ErrorCode, ContentfulStatusCode> = {
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  TOO_MANY_REQUESTS: 429,
+  INTERNAL: 500,
+};
+
+const trpcCode: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
+  BAD_REQUEST: "BAD_REQUEST",
+  UNAUTHORIZED: "UNAUTHORIZED",
+  FORBIDDEN: "FORBIDDEN",
+  NOT_FOUND: "NOT_FOUND",
+  CONFLICT: "CONFLICT",
+  TOO_MANY_REQUESTS: "TOO_MANY_REQUESTS",
+  INTERNAL: "INTERNAL_SERVER_ERROR",
+};
+
+/** The public shape of any error: never a stack trace, never an internal message. */
+export interface PublicError {
+  code: ErrorCode;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+export function toPublicError(error: unknown): PublicError {
+  if (error instanceof AppError) {
+    return { code: error.code, message: error.message, ...(error.details && { details: error.details }) };
+  }
+  if (error instanceof ZodError) {
+    const issue = error.issues[0];
+    const field = issue?.path.join(".") || undefined;
+    const message = field ? `${field}: ${issue?.message}` : (issue?.message ?? "Invalid input");
+    return { code: "BAD_REQUEST", message, details: { field, issues: error.issues.map(publicIssue) } };
+  }
+  return { code: "INTERNAL", message: "Internal server error" };
+}
+
+function publicIssue(issue: ZodError["issues"][number]) {
+  return { path: issue.path.join("."), message: issue.message };
+}
+
+export const toHttpStatus = (code: ErrorCode) => httpStatus[code];
+export const toTrpcCode = (code: ErrorCode) => trpcCode[code];

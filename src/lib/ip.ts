@@ -1,0 +1,61 @@
+import { BlockList, isIP } from "node:net";
+
+function family(address: string): "ipv4" | "ipv6" | undefined {
+  const v = isIP(address);
+  return v === 4 ? "ipv4" : v === 6 ? "ipv6" : undefined;
+}
+
+/** Strips the IPv4-mapped IPv6 prefix so ::ffff:10.0.0.1 and 10.0.0.1 compare equal. */
+export function normalizeIp(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  return mapped?.[1] ?? address;
+}
+
+export function isValidCidrOrIp(entry: string): boolean {
+  const [address, prefix, extra] = entry.split("/");
+  if (extra !== undefined || !address) return false;
+  const fam = family(address);
+  if (!fam) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return Number.isInteger(bits) && bits >= 0 && bits <= (fam === "ipv4" ? 32 : 128);
+}
+
+/** A set of addresses and CIDR ranges, e.g. the trusted proxies. */
+export function ipMatcher(entries: string[]): (address: string) => boolean {
+  const list = new BlockList();
+  for (const entry of entries) {
+    const [address = "", prefix] = entry.split("/");
+    const fam = family(address);
+    if (!fam) continue;
+    if (prefix === undefined) list.addAddress(address, fam);
+    else list.addSubnet(address, Number(prefix), fam);
+  }
+  return (address) => {
+    const ip = normalizeIp(address);
+    const fam = family(ip);
+    return fam !== undefined && list.check(ip, fam);
+  };
+}
+
+/**
+ * The client address: the TCP peer, unless the peer is a trusted proxy, in which case the
+ * X-Forwarded-For chain is walked right to left and the first untrusted hop is the client.
+ */
+export function resolveClientIp(
+  peer: string | undefined,
+  forwardedFor: string | undefined,
+  isTrusted: (address: string) => boolean,
+): string | undefined {
+  let client = peer ? normalizeIp(peer) : undefined;
+  if (!client || !isTrusted(client) || !forwardedFor) return client;
+  const hops = forwardedFor
+    .split(",")
+    .map((h) => normalizeIp(h.trim()))
+    .filter((h) => isIP(h) !== 0);
+  for (let i = hops.length - 1; i >= 0; i--) {
+    client = hops[i] as string;
+    if (!isTrusted(client)) break;
+  }
+  return client;
+}

@@ -1,0 +1,38 @@
+import { type Logger, pino } from "pino";
+
+/** Paths whose values never reach a log line, wherever they appear. */
+export const redactPaths = [
+  "password",
+  "newPassword",
+  "currentPassword",
+  "token",
+  "secret",
+  "authorization",
+  "cookie",
+  "*.password",
+  "*.newPassword",
+  "*.currentPassword",
+  "*.token",
+  "*.secret",
+  "*.authorization",
+  "*.cookie",
+  "*.apiKey",
+  "req.headers.authorization",
+  "req.headers.cookie",
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+];
+
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      redact: { paths: redactPaths, censor: "[redacted]" },
+      base: { service: "fluxo" },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    destination,
+  );
+}
+
+export type { Logger };
