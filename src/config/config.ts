@@ -1,4 +1,4 @@
-import { type RawEnv, parseEnv } from "./env.ts";
+import { parseEnv, type RawEnv } from "./env.ts";
 import { loadOrCreateSecret } from "./secrets.ts";
 
 /** Everything the application needs, resolved once at start-up. */

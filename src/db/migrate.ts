@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
-import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import type { NodePgDatabase } from "drizzle-orm/node-postgres";
-import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import type { PgliteDatabase } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import type { Database, Db } from "./client.ts";
 
 const migrationsFolder = fileURLToPath(new URL("./migrations", import.meta.url));
@@ -22,8 +22,8 @@ const expectedMigrations = (): number =>
 
 /** True when every migration shipped with this build has been applied. */
 export async function migrationsApplied(db: Db): Promise<boolean> {
-  const rows = await db.execute<{ n: number }>(
+  const result = (await db.execute(
     sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
-  );
-  return Number(rows.rows[0]?.n) >= expectedMigrations();
+  )) as unknown as { rows: { n: number }[] };
+  return Number(result.rows[0]?.n) >= expectedMigrations();
 }

@@ -10,6 +10,7 @@ const httpStatus: Record<ErrorCode, ContentfulStatusCode> = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   TOO_MANY_REQUESTS: 429,
+  UNAVAILABLE: 503,
   INTERNAL: 500,
 };
 
@@ -20,6 +21,7 @@ const trpcCode: Record<ErrorCode, TRPC_ERROR_CODE_KEY> = {
   NOT_FOUND: "NOT_FOUND",
   CONFLICT: "CONFLICT",
   TOO_MANY_REQUESTS: "TOO_MANY_REQUESTS",
+  UNAVAILABLE: "SERVICE_UNAVAILABLE",
   INTERNAL: "INTERNAL_SERVER_ERROR",
 };
 
@@ -32,13 +34,21 @@ export interface PublicError {
 
 export function toPublicError(error: unknown): PublicError {
   if (error instanceof AppError) {
-    return { code: error.code, message: error.message, ...(error.details && { details: error.details }) };
+    return {
+      code: error.code,
+      message: error.message,
+      ...(error.details && { details: error.details }),
+    };
   }
   if (error instanceof ZodError) {
     const issue = error.issues[0];
     const field = issue?.path.join(".") || undefined;
     const message = field ? `${field}: ${issue?.message}` : (issue?.message ?? "Invalid input");
-    return { code: "BAD_REQUEST", message, details: { field, issues: error.issues.map(publicIssue) } };
+    return {
+      code: "BAD_REQUEST",
+      message,
+      details: { field, issues: error.issues.map(publicIssue) },
+    };
   }
   return { code: "INTERNAL", message: "Internal server error" };
 }

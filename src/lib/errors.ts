@@ -6,6 +6,7 @@ export type ErrorCode =
   | "NOT_FOUND"
   | "CONFLICT"
   | "TOO_MANY_REQUESTS"
+  | "UNAVAILABLE"
   | "INTERNAL";
 
 export interface ErrorDetails {

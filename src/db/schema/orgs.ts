@@ -29,11 +29,7 @@ export const member = pgTable(
   ],
 );
 
-export const invitationStatus = pgEnum("invitation_status", [
-  "pending",
-  "accepted",
-  "revoked",
-]);
+export const invitationStatus = pgEnum("invitation_status", ["pending", "accepted", "revoked"]);
 
 export const invitation = pgTable(
   "invitation",

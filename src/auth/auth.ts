@@ -1,0 +1,119 @@
+import { betterAuth } from "better-auth";
+import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import type { Config } from "../config/config.ts";
+import type { Db } from "../db/client.ts";
+import { account, session, user, verification } from "../db/schema/index.ts";
+import type { Logger } from "../lib/logger.ts";
+import type { Mailer } from "../lib/mailer.ts";
+import { recordSecurityEvent } from "../modules/audit/record.ts";
+
+/** The only header Better Auth reads the client IP from; the app sets it from the resolved peer. */
+export const CLIENT_IP_HEADER = "x-fluxo-client-ip";
+
+export interface AuthDeps {
+  config: Config;
+  db: Db;
+  mailer: Mailer;
+  logger: Logger;
+}
+
+export function createAuth({ config, db, mailer, logger }: AuthDeps) {
+  const authLogger = logger.child({ component: "better-auth" });
+  return betterAuth({
+    appName: "Fluxo",
+    baseURL: config.baseUrl,
+    basePath: "/api/auth",
+    secret: config.authSecret,
+    trustedOrigins: [config.baseUrl],
+    telemetry: { enabled: false },
+    database: drizzleAdapter(db, {
+      provider: "pg",
+      schema: { user, session, account, verification },
+    }),
+    logger: {
+      log: (level, message) => authLogger[level](message),
+    },
+    emailAndPassword: {
+      enabled: true,
+      requireEmailVerification: true,
+      minPasswordLength: 10,
+      maxPasswordLength: 128,
+      resetPasswordTokenExpiresIn: 60 * 60,
+      revokeSessionsOnPasswordReset: true,
+      sendResetPassword: async ({ user: u, url }) => {
+        await mailer.send({
+          to: u.email,
+          subject: "Reset your Fluxo password",
+          text: `Someone asked to reset the password of your Fluxo account.\n\nReset it within one hour: ${url}\n\nIf this was not you, ignore this message.`,
+        });
+      },
+      onPasswordReset: async ({ user: u }, request) => {
+        await recordSecurityEvent(
+          db,
+          { userId: u.id, action: "user.password_reset" },
+          requestMeta(request),
+        );
+      },
+    },
+    emailVerification: {
+      sendOnSignUp: true,
+      autoSignInAfterVerification: false,
+      expiresIn: 24 * 60 * 60,
+      sendVerificationEmail: async ({ user: u, url }) => {
+        await mailer.send({
+          to: u.email,
+          subject: "Verify your e-mail address for Fluxo",
+          text: `Welcome to Fluxo.\n\nVerify your e-mail address within 24 hours: ${url}\n`,
+        });
+      },
+    },
+    session: {
+      expiresIn: 7 * 24 * 60 * 60,
+      updateAge: 24 * 60 * 60,
+      cookieCache: { enabled: false },
+      additionalFields: {
+        activeOrganizationId: { type: "string", required: false, input: false },
+      },
+    },
+    rateLimit: {
+      enabled: true,
+      storage: "memory",
+      window: 60,
+      max: 100,
+      customRules: {
+        "/sign-in/email": { window: 60, max: 5 },
+        "/sign-up/email": { window: 60, max: 5 },
+        "/request-password-reset": { window: 60, max: 3 },
+        "/send-verification-email": { window: 60, max: 3 },
+      },
+    },
+    advanced: {
+      disableOriginCheck: false,
+      disableCSRFCheck: false,
+      useSecureCookies: config.baseUrl.startsWith("https://"),
+      ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
+    },
+    databaseHooks: {
+      session: {
+        create: {
+          after: async (s) => {
+            await recordSecurityEvent(
+              db,
+              { userId: s.userId, action: "user.signed_in" },
+              { ip: s.ipAddress ?? undefined, userAgent: s.userAgent ?? undefined },
+            );
+          },
+        },
+      },
+    },
+  });
+}
+
+function requestMeta(request: Request | undefined) {
+  return {
+    ip: request?.headers.get(CLIENT_IP_HEADER) ?? undefined,
+    userAgent: request?.headers.get("user-agent") ?? undefined,
+  };
+}
+
+export type Auth = ReturnType<typeof createAuth>;

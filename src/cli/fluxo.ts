@@ -1,0 +1,45 @@
+import { loadConfig } from "../config/config.ts";
+import { ConfigError } from "../config/env.ts";
+import { openDatabase } from "../db/client.ts";
+import { runMigrations } from "../db/migrate.ts";
+import { createLogger } from "../lib/logger.ts";
+import { serveFluxo } from "../server/main.ts";
+
+const usage = "usage: fluxo <serve|migrate>";
+
+async function main(command: string | undefined) {
+  const { config, generated } = loadConfig();
+  const logger = createLogger(config.logLevel);
+  for (const secret of generated) {
+    logger.warn(
+      { file: secret.file },
+      `generated a development ${secret.name}; keep this file private`,
+    );
+  }
+  switch (command) {
+    case "serve":
+      return serveFluxo(config, logger);
+    case "migrate": {
+      const database = await openDatabase({
+        databaseUrl: config.databaseUrl,
+        dataDir: config.dataDir,
+      });
+      await runMigrations(database);
+      await database.close();
+      logger.info({ database: database.kind }, "migrations applied");
+      return;
+    }
+    default:
+      process.stderr.write(`${usage}\n`);
+      process.exitCode = 2;
+  }
+}
+
+main(process.argv[2]).catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`fluxo: ${error.message}\n`);
+  } else {
+    process.stderr.write(`fluxo: ${error instanceof Error ? error.stack : String(error)}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,46 @@
+import { randomUUID } from "node:crypto";
+import type { MemberContext, RequestMeta } from "../../access/context.ts";
+import type { Queryable, Tx } from "../../db/client.ts";
+import { auditEvent, securityEvent } from "../../db/schema/index.ts";
+
+export interface AuditEntry {
+  action: string;
+  targetType?: string;
+  targetId?: string;
+  metadata?: Record<string, unknown>;
+}
+
+/** Records a tenant audit event inside the transaction that makes the change. */
+export async function recordAudit(tx: Tx, ctx: MemberContext, entry: AuditEntry): Promise<void> {
+  const actor = ctx.actor;
+  await tx.insert(auditEvent).values({
+    id: randomUUID(),
+    organizationId: ctx.orgId,
+    actorKind: actor.kind,
+    actorId: actor.kind === "user" ? actor.userId : null,
+    actorLabel: actor.kind === "system" ? actor.reason : null,
+    action: entry.action,
+    targetType: entry.targetType ?? null,
+    targetId: entry.targetId ?? null,
+    metadata: entry.metadata ?? {},
+    ip: ctx.meta.ip ?? null,
+    userAgent: ctx.meta.userAgent ?? null,
+    requestId: ctx.meta.requestId,
+  });
+}
+
+/** Records a user-level security event (no organization), e.g. a sign-in. */
+export async function recordSecurityEvent(
+  db: Queryable,
+  event: { userId: string; action: string; metadata?: Record<string, unknown> },
+  meta: Pick<RequestMeta, "ip" | "userAgent">,
+): Promise<void> {
+  await db.insert(securityEvent).values({
+    id: randomUUID(),
+    userId: event.userId,
+    action: event.action,
+    metadata: event.metadata ?? {},
+    ip: meta.ip ?? null,
+    userAgent: meta.userAgent ?? null,
+  });
+}

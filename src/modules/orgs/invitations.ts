@@ -1,0 +1,145 @@
+import { randomUUID } from "node:crypto";
+import { and, eq } from "drizzle-orm";
+import type { z } from "zod";
+import { assertMayManageRole, authorize } from "../../access/authorize.ts";
+import type { MemberContext, UserContext } from "../../access/context.ts";
+import { invitation, member, user as userTable } from "../../db/schema/index.ts";
+import { withTenant } from "../../db/tenant.ts";
+import { AppError, conflict, forbidden, notFound } from "../../lib/errors.ts";
+import type { Mailer } from "../../lib/mailer.ts";
+import { hashToken, newToken } from "../../lib/tokens.ts";
+import { recordAudit } from "../audit/record.ts";
+import { acceptInvitationInput, invitationIdInput, inviteInput } from "./inputs.ts";
+import * as repo from "./repo.ts";
+
+export const INVITATION_TTL_MS = 48 * 60 * 60 * 1000;
+
+export interface InvitationDeps {
+  mailer: Mailer;
+  baseUrl: string;
+}
+
+export async function inviteMember(
+  deps: InvitationDeps,
+  ctx: MemberContext,
+  input: z.input<typeof inviteInput>,
+) {
+  authorize(ctx, "member:invite");
+  const { email, role } = inviteInput.parse(input);
+  assertMayManageRole(ctx, { newRole: role });
+  const token = newToken();
+  const id = randomUUID();
+  const expiresAt = new Date(Date.now() + INVITATION_TTL_MS);
+  const org = await withTenant(ctx.db, ctx.orgId, async (tx) => {
+    const [existing] = await tx
+      .select({ id: member.id })
+      .from(member)
+      .innerJoin(userTable, eq(userTable.id, member.userId))
+      .where(and(eq(member.organizationId, ctx.orgId), eq(userTable.email, email)));
+    if (existing) throw conflict(`${email} is already a member`);
+    const pending = await repo.listPendingInvitations(tx, ctx.orgId);
+    if (pending.some((p) => p.email === email && p.expiresAt > new Date())) {
+      throw conflict(`${email} already has a pending invitation; revoke it to send a new one`);
+    }
+    await tx.insert(invitation).values({
+      id,
+      organizationId: ctx.orgId,
+      email,
+      role,
+      tokenHash: hashToken(token),
+      invitedBy: ctx.userId,
+      expiresAt,
+    });
+    await recordAudit(tx, ctx, {
+      action: "member.invited",
+      targetType: "invitation",
+      targetId: id,
+      metadata: { email, role },
+    });
+    return repo.findOrganization(tx, ctx.orgId);
+  });
+  const link = `${deps.baseUrl}/invitations/accept?token=${token}`;
+  try {
+    await deps.mailer.send({
+      to: email,
+      subject: `You are invited to ${org?.name ?? "an organization"} on Fluxo`,
+      text: `You have been invited to join ${org?.name} as ${role}.\n\nAccept the invitation (valid for 48 hours): ${link}\n`,
+    });
+  } catch {
+    await withTenant(ctx.db, ctx.orgId, (tx) => repo.revokeInvitation(tx, ctx.orgId, id));
+    throw new AppError(
+      "UNAVAILABLE",
+      "The invitation e-mail could not be sent; nothing was created",
+    );
+  }
+  return { id, email, role, expiresAt };
+}
+
+/** The signed-in user accepts with the token from the e-mail; it must be addressed to them. */
+export async function acceptInvitation(
+  user: UserContext,
+  input: z.input<typeof acceptInvitationInput>,
+) {
+  const { token } = acceptInvitationInput.parse(input);
+  const found = await repo.findPendingInvitationByHash(user.db, hashToken(token));
+  if (!found || found.expiresAt <= new Date()) throw notFound("Invitation");
+  if (found.email !== user.email.toLowerCase()) {
+    throw forbidden("This invitation was sent to a different e-mail address");
+  }
+  if (!user.emailVerified)
+    throw forbidden("Verify your e-mail address before accepting invitations");
+  const memberId = randomUUID();
+  const ctx: MemberContext = {
+    db: user.db,
+    meta: user.meta,
+    orgId: found.organizationId,
+    userId: user.userId,
+    memberId,
+    role: found.role,
+    actor: { kind: "user", userId: user.userId, memberId },
+  };
+  return withTenant(user.db, found.organizationId, async (tx) => {
+    if (!(await repo.markInvitationAccepted(tx, found.id))) throw notFound("Invitation");
+    if (await repo.findMembership(tx, found.organizationId, user.userId)) {
+      throw conflict("You are already a member of this organization");
+    }
+    await tx.insert(member).values({
+      id: memberId,
+      organizationId: found.organizationId,
+      userId: user.userId,
+      role: found.role,
+    });
+    await repo.setActiveOrganization(tx, user.sessionId, found.organizationId);
+    await recordAudit(tx, ctx, {
+      action: "member.joined",
+      targetType: "member",
+      targetId: memberId,
+      metadata: { invitationId: found.id, role: found.role },
+    });
+    return { organizationId: found.organizationId, memberId, role: found.role };
+  });
+}
+
+export async function listInvitations(ctx: MemberContext) {
+  authorize(ctx, "member:invite");
+  return repo.listPendingInvitations(ctx.db, ctx.orgId);
+}
+
+export async function revokeInvitation(
+  ctx: MemberContext,
+  input: z.input<typeof invitationIdInput>,
+) {
+  authorize(ctx, "member:invite");
+  const { invitationId } = invitationIdInput.parse(input);
+  return withTenant(ctx.db, ctx.orgId, async (tx) => {
+    const revoked = await repo.revokeInvitation(tx, ctx.orgId, invitationId);
+    if (!revoked) throw notFound("Invitation");
+    await recordAudit(tx, ctx, {
+      action: "member.invitation_revoked",
+      targetType: "invitation",
+      targetId: invitationId,
+      metadata: { email: revoked.email },
+    });
+    return { invitationId };
+  });
+}

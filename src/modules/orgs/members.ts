@@ -1,0 +1,81 @@
+import type { z } from "zod";
+import { assertMayManageRole, authorize } from "../../access/authorize.ts";
+import type { MemberContext } from "../../access/context.ts";
+import type { Tx } from "../../db/client.ts";
+import { withTenant } from "../../db/tenant.ts";
+import { AppError, notFound } from "../../lib/errors.ts";
+import { recordAudit } from "../audit/record.ts";
+import { memberIdInput, updateRoleInput } from "./inputs.ts";
+import * as repo from "./repo.ts";
+
+export async function listMembers(ctx: MemberContext) {
+  authorize(ctx, "member:view");
+  return repo.listMembers(ctx.db, ctx.orgId);
+}
+
+/** The org must keep at least one OWNER; call with the OWNER rows locked. */
+async function assertNotLastOwner(tx: Tx, orgId: string, message: string) {
+  if ((await repo.lockOwnerCount(tx, orgId)) <= 1) throw new AppError("CONFLICT", message);
+}
+
+export async function updateMemberRole(ctx: MemberContext, input: z.input<typeof updateRoleInput>) {
+  authorize(ctx, "member:update_role");
+  const { memberId, role } = updateRoleInput.parse(input);
+  return withTenant(ctx.db, ctx.orgId, async (tx) => {
+    const target = await repo.findMember(tx, ctx.orgId, memberId);
+    if (!target) throw notFound("Member");
+    assertMayManageRole(ctx, { memberId, currentRole: target.role, newRole: role });
+    if (target.role === role) return { memberId, role };
+    if (target.role === "OWNER") {
+      await assertNotLastOwner(tx, ctx.orgId, "The last OWNER cannot be demoted");
+    }
+    await repo.updateMemberRole(tx, ctx.orgId, memberId, role);
+    await recordAudit(tx, ctx, {
+      action: "member.role_changed",
+      targetType: "member",
+      targetId: memberId,
+      metadata: { userId: target.userId, before: target.role, after: role },
+    });
+    return { memberId, role };
+  });
+}
+
+export async function removeMember(ctx: MemberContext, input: z.input<typeof memberIdInput>) {
+  authorize(ctx, "member:remove");
+  const { memberId } = memberIdInput.parse(input);
+  return withTenant(ctx.db, ctx.orgId, async (tx) => {
+    const target = await repo.findMember(tx, ctx.orgId, memberId);
+    if (!target) throw notFound("Member");
+    assertMayManageRole(ctx, { memberId, currentRole: target.role });
+    if (target.role === "OWNER") {
+      await assertNotLastOwner(tx, ctx.orgId, "The last OWNER cannot be removed");
+    }
+    await repo.deleteMember(tx, ctx.orgId, memberId);
+    await repo.clearActiveOrganization(tx, ctx.orgId, target.userId);
+    await recordAudit(tx, ctx, {
+      action: "member.removed",
+      targetType: "member",
+      targetId: memberId,
+      metadata: { userId: target.userId, role: target.role },
+    });
+    return { memberId };
+  });
+}
+
+/** Any member may leave, except the last OWNER (who must transfer ownership first). */
+export async function leaveOrganization(ctx: MemberContext) {
+  return withTenant(ctx.db, ctx.orgId, async (tx) => {
+    if (ctx.role === "OWNER") {
+      await assertNotLastOwner(tx, ctx.orgId, "The last OWNER cannot leave the organization");
+    }
+    await repo.deleteMember(tx, ctx.orgId, ctx.memberId);
+    await repo.clearActiveOrganization(tx, ctx.orgId, ctx.userId);
+    await recordAudit(tx, ctx, {
+      action: "member.left",
+      targetType: "member",
+      targetId: ctx.memberId,
+      metadata: { userId: ctx.userId, role: ctx.role },
+    });
+    return { left: ctx.orgId };
+  });
+}

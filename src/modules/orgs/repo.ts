@@ -1,0 +1,135 @@
+import { and, asc, eq, sql } from "drizzle-orm";
+import type { Role } from "../../access/statements.ts";
+import type { Queryable, Tx } from "../../db/client.ts";
+import { invitation, member, organization, session, user } from "../../db/schema/index.ts";
+
+export async function findMembership(db: Queryable, orgId: string, userId: string) {
+  const [row] = await db
+    .select({ id: member.id, role: member.role })
+    .from(member)
+    .where(and(eq(member.organizationId, orgId), eq(member.userId, userId)));
+  return row;
+}
+
+export function listOrganizationsOfUser(db: Queryable, userId: string) {
+  return db
+    .select({
+      id: organization.id,
+      name: organization.name,
+      slug: organization.slug,
+      role: member.role,
+    })
+    .from(member)
+    .innerJoin(organization, eq(organization.id, member.organizationId))
+    .where(eq(member.userId, userId))
+    .orderBy(asc(organization.name));
+}
+
+export async function findOrganization(db: Queryable, orgId: string) {
+  const [row] = await db.select().from(organization).where(eq(organization.id, orgId));
+  return row;
+}
+
+export function listMembers(db: Queryable, orgId: string) {
+  return db
+    .select({
+      id: member.id,
+      userId: member.userId,
+      role: member.role,
+      name: user.name,
+      email: user.email,
+      joinedAt: member.createdAt,
+    })
+    .from(member)
+    .innerJoin(user, eq(user.id, member.userId))
+    .where(eq(member.organizationId, orgId))
+    .orderBy(asc(member.createdAt));
+}
+
+export async function findMember(db: Queryable, orgId: string, memberId: string) {
+  const [row] = await db
+    .select()
+    .from(member)
+    .where(and(eq(member.organizationId, orgId), eq(member.id, memberId)));
+  return row;
+}
+
+/** Locks the org's OWNER rows so concurrent demotions cannot both pass the last-owner check. */
+export async function lockOwnerCount(tx: Tx, orgId: string): Promise<number> {
+  const rows = await tx
+    .select({ id: member.id })
+    .from(member)
+    .where(and(eq(member.organizationId, orgId), eq(member.role, "OWNER")))
+    .for("update");
+  return rows.length;
+}
+
+export async function updateMemberRole(tx: Tx, orgId: string, memberId: string, role: Role) {
+  await tx
+    .update(member)
+    .set({ role })
+    .where(and(eq(member.organizationId, orgId), eq(member.id, memberId)));
+}
+
+export async function deleteMember(tx: Tx, orgId: string, memberId: string) {
+  await tx.delete(member).where(and(eq(member.organizationId, orgId), eq(member.id, memberId)));
+}
+
+/** A departed member's sessions stop pointing at the organization. */
+export async function clearActiveOrganization(tx: Tx, orgId: string, userId: string) {
+  await tx
+    .update(session)
+    .set({ activeOrganizationId: null })
+    .where(and(eq(session.userId, userId), eq(session.activeOrganizationId, orgId)));
+}
+
+export async function setActiveOrganization(db: Queryable, sessionId: string, orgId: string) {
+  await db.update(session).set({ activeOrganizationId: orgId }).where(eq(session.id, sessionId));
+}
+
+export async function findPendingInvitationByHash(db: Queryable, tokenHash: string) {
+  const [row] = await db
+    .select()
+    .from(invitation)
+    .where(and(eq(invitation.tokenHash, tokenHash), eq(invitation.status, "pending")));
+  return row;
+}
+
+/** Marks an invitation accepted only if it is still pending; false when someone got there first. */
+export async function markInvitationAccepted(tx: Tx, invitationId: string): Promise<boolean> {
+  const rows = await tx
+    .update(invitation)
+    .set({ status: "accepted", acceptedAt: sql`now()` })
+    .where(and(eq(invitation.id, invitationId), eq(invitation.status, "pending")))
+    .returning({ id: invitation.id });
+  return rows.length === 1;
+}
+
+export function listPendingInvitations(db: Queryable, orgId: string) {
+  return db
+    .select({
+      id: invitation.id,
+      email: invitation.email,
+      role: invitation.role,
+      expiresAt: invitation.expiresAt,
+      createdAt: invitation.createdAt,
+    })
+    .from(invitation)
+    .where(and(eq(invitation.organizationId, orgId), eq(invitation.status, "pending")))
+    .orderBy(asc(invitation.createdAt));
+}
+
+export async function revokeInvitation(tx: Tx, orgId: string, invitationId: string) {
+  const rows = await tx
+    .update(invitation)
+    .set({ status: "revoked" })
+    .where(
+      and(
+        eq(invitation.organizationId, orgId),
+        eq(invitation.id, invitationId),
+        eq(invitation.status, "pending"),
+      ),
+    )
+    .returning({ id: invitation.id, email: invitation.email });
+  return rows[0];
+}

@@ -1,0 +1,79 @@
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { Hono } from "hono";
+import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
+import type { RequestMeta } from "../access/context.ts";
+import { CLIENT_IP_HEADER } from "../auth/auth.ts";
+import { toHttpStatus, toPublicError } from "../lib/error-map.ts";
+import type { Logger } from "../lib/logger.ts";
+import { appRouter } from "../trpc/router.ts";
+import { clientIpResolver } from "./client-ip.ts";
+import type { AppDeps } from "./deps.ts";
+import { healthRoutes } from "./health.ts";
+
+type Env = { Variables: { meta: RequestMeta; log: Logger; requestId: string } };
+
+/** Headers a client could use to claim an address; only the app decides the client IP. */
+const spoofableIpHeaders = ["x-forwarded-for", "x-real-ip", "forwarded", CLIENT_IP_HEADER];
+
+export function createApp(deps: AppDeps) {
+  const app = new Hono<Env>();
+  const clientIp = clientIpResolver(deps.config.trustedProxies);
+
+  app.use(requestId({ limitLength: 64 }));
+  app.use(secureHeaders());
+  app.use(async (c, next) => {
+    const meta: RequestMeta = {
+      requestId: c.get("requestId"),
+      ip: clientIp(c),
+      userAgent: c.req.header("user-agent"),
+    };
+    const log = deps.logger.child({ reqId: meta.requestId });
+    c.set("meta", meta);
+    c.set("log", log);
+    const started = performance.now();
+    await next();
+    log.info(
+      {
+        req: { method: c.req.method, path: c.req.path, ip: meta.ip },
+        res: { status: c.res.status },
+        ms: Math.round(performance.now() - started),
+      },
+      "request",
+    );
+  });
+
+  app.route("/", healthRoutes(deps));
+
+  app.on(["GET", "POST"], "/api/auth/*", (c) => {
+    const headers = new Headers(c.req.raw.headers);
+    for (const name of spoofableIpHeaders) headers.delete(name);
+    const ip = c.get("meta").ip;
+    if (ip) headers.set(CLIENT_IP_HEADER, ip);
+    return deps.auth.handler(new Request(c.req.raw, { headers }));
+  });
+
+  app.all("/trpc/*", (c) =>
+    fetchRequestHandler({
+      endpoint: "/trpc",
+      req: c.req.raw,
+      router: appRouter,
+      createContext: () => ({ deps, headers: c.req.raw.headers, meta: c.get("meta") }),
+      onError: ({ error, path }) => {
+        if (error.code === "INTERNAL_SERVER_ERROR") {
+          c.get("log").error({ err: error.cause ?? error, path }, "tRPC procedure failed");
+        }
+      },
+    }),
+  );
+
+  app.notFound((c) => c.json({ error: { code: "NOT_FOUND", message: "Not found" } }, 404));
+  app.onError((error, c) => {
+    const publicError = toPublicError(error);
+    if (publicError.code === "INTERNAL") c.get("log")?.error({ err: error }, "unhandled error");
+    return c.json({ error: publicError }, toHttpStatus(publicError.code));
+  });
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

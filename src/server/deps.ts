@@ -1,0 +1,14 @@
+import type { Auth } from "../auth/auth.ts";
+import type { Config } from "../config/config.ts";
+import type { Database } from "../db/client.ts";
+import type { Logger } from "../lib/logger.ts";
+import type { Mailer } from "../lib/mailer.ts";
+
+/** Long-lived collaborators the transports hand to services. */
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  auth: Auth;
+  mailer: Mailer;
+  logger: Logger;
+}

@@ -1,0 +1,44 @@
+import { serve } from "@hono/node-server";
+import type { Config } from "../config/config.ts";
+import type { Logger } from "../lib/logger.ts";
+import { createApp } from "./app.ts";
+import { bootstrap, shutdown } from "./bootstrap.ts";
+
+const DRAIN_TIMEOUT_MS = 10_000;
+
+/** Serves Fluxo until SIGTERM/SIGINT, then drains in-flight requests and closes the database. */
+export async function serveFluxo(config: Config, logger: Logger): Promise<void> {
+  const deps = await bootstrap(config, logger);
+  const app = createApp(deps);
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+    logger.info(
+      {
+        address: info.address,
+        port: info.port,
+        database: deps.database.kind,
+        baseUrl: config.baseUrl,
+      },
+      `Fluxo is listening on ${config.baseUrl}`,
+    );
+  });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "draining in-flight requests");
+    const force = setTimeout(() => {
+      logger.warn("drain timed out; closing remaining connections");
+      if ("closeAllConnections" in server) server.closeAllConnections();
+    }, DRAIN_TIMEOUT_MS);
+    force.unref();
+    server.close(async () => {
+      await shutdown(deps);
+      logger.info("stopped cleanly");
+      process.exit(0);
+    });
+    if ("closeIdleConnections" in server) server.closeIdleConnections();
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}

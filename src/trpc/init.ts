@@ -1,0 +1,58 @@
+import { initTRPC, TRPCError } from "@trpc/server";
+import type { RequestMeta } from "../access/context.ts";
+import { loadMemberContext, loadUserContext } from "../auth/context.ts";
+import { toPublicError, toTrpcCode } from "../lib/error-map.ts";
+import { AppError } from "../lib/errors.ts";
+import type { AppDeps } from "../server/deps.ts";
+
+export interface TrpcContext {
+  deps: AppDeps;
+  headers: Headers;
+  meta: RequestMeta;
+}
+
+const t = initTRPC.context<TrpcContext>().create({
+  isDev: false,
+  errorFormatter({ shape, error }) {
+    const cause = error.cause ?? error;
+    const publicError =
+      error.code === "INTERNAL_SERVER_ERROR" || cause instanceof AppError || error.cause
+        ? toPublicError(cause)
+        : { code: error.code, message: error.message };
+    return {
+      message: publicError.message,
+      code: shape.code,
+      data: {
+        code: publicError.code,
+        httpStatus: shape.data.httpStatus,
+        ...("details" in publicError && publicError.details
+          ? { details: publicError.details }
+          : {}),
+      },
+    };
+  },
+});
+
+/** Gives AppErrors their own tRPC code (and so HTTP status) instead of a generic 500. */
+const mapAppErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof AppError) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: toTrpcCode(cause.code), message: cause.message, cause });
+  }
+  return result;
+});
+
+export const router = t.router;
+export const publicProcedure = t.procedure.use(mapAppErrors);
+
+export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  const user = await loadUserContext(ctx.deps, ctx.headers, ctx.meta);
+  if (!user) throw new AppError("UNAUTHORIZED", "Sign in first");
+  return next({ ctx: { user } });
+});
+
+export const orgProcedure = protectedProcedure.use(async ({ ctx, next }) => {
+  const member = await loadMemberContext(ctx.user);
+  return next({ ctx: { member } });
+});

@@ -1,0 +1,83 @@
+import { listAuditEvents, listAuditInput } from "../modules/audit/service.ts";
+import {
+  acceptInvitationInput,
+  createOrganizationInput,
+  invitationIdInput,
+  inviteInput,
+  memberIdInput,
+  organizationIdInput,
+  updateRoleInput,
+} from "../modules/orgs/inputs.ts";
+import {
+  acceptInvitation,
+  inviteMember,
+  listInvitations,
+  revokeInvitation,
+} from "../modules/orgs/invitations.ts";
+import {
+  leaveOrganization,
+  listMembers,
+  removeMember,
+  updateMemberRole,
+} from "../modules/orgs/members.ts";
+import {
+  createOrganization,
+  currentOrganization,
+  listMyOrganizations,
+  setActiveOrganization,
+} from "../modules/orgs/organizations.ts";
+import { orgProcedure, protectedProcedure, router } from "./init.ts";
+
+export const appRouter = router({
+  me: protectedProcedure.query(({ ctx }) => ({
+    userId: ctx.user.userId,
+    email: ctx.user.email,
+    emailVerified: ctx.user.emailVerified,
+    activeOrganizationId: ctx.user.activeOrganizationId,
+  })),
+  orgs: router({
+    list: protectedProcedure.query(({ ctx }) => listMyOrganizations(ctx.user)),
+    create: protectedProcedure
+      .input(createOrganizationInput)
+      .mutation(({ ctx, input }) => createOrganization(ctx.user, input)),
+    setActive: protectedProcedure
+      .input(organizationIdInput)
+      .mutation(({ ctx, input }) => setActiveOrganization(ctx.user, input)),
+    current: orgProcedure.query(({ ctx }) => currentOrganization(ctx.member)),
+    leave: orgProcedure.mutation(({ ctx }) => leaveOrganization(ctx.member)),
+  }),
+  members: router({
+    list: orgProcedure.query(({ ctx }) => listMembers(ctx.member)),
+    updateRole: orgProcedure
+      .input(updateRoleInput)
+      .mutation(({ ctx, input }) => updateMemberRole(ctx.member, input)),
+    remove: orgProcedure
+      .input(memberIdInput)
+      .mutation(({ ctx, input }) => removeMember(ctx.member, input)),
+  }),
+  invitations: router({
+    create: orgProcedure
+      .input(inviteInput)
+      .mutation(({ ctx, input }) =>
+        inviteMember(
+          { mailer: ctx.deps.mailer, baseUrl: ctx.deps.config.baseUrl },
+          ctx.member,
+          input,
+        ),
+      ),
+    list: orgProcedure.query(({ ctx }) => listInvitations(ctx.member)),
+    revoke: orgProcedure
+      .input(invitationIdInput)
+      .mutation(({ ctx, input }) => revokeInvitation(ctx.member, input)),
+    accept: protectedProcedure
+      .input(acceptInvitationInput)
+      .mutation(({ ctx, input }) => acceptInvitation(ctx.user, input)),
+  }),
+  audit: router({
+    list: orgProcedure
+      .input(listAuditInput)
+      .query(({ ctx, input }) => listAuditEvents(ctx.member, input)),
+  }),
+});
+
+export type AppRouter = typeof appRouter;
