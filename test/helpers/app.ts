@@ -1,0 +1,65 @@
+import { Writable } from "node:stream";
+import type { Config } from "../../src/config/config.ts";
+import { createLogger } from "../../src/lib/logger.ts";
+import { createApp } from "../../src/server/app.ts";
+import { bootstrap, shutdown } from "../../src/server/bootstrap.ts";
+import { createTestDatabase } from "./db.ts";
+import { startSmtpServer } from "./smtp.ts";
+import { TestClient } from "./client.ts";
+
+export const TEST_BASE_URL = "http://fluxo.test";
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    env: "test",
+    host: "127.0.0.1",
+    port: 0,
+    baseUrl: TEST_BASE_URL,
+    databaseUrl: undefined,
+    dataDir: ".fluxo-test",
+    authSecret: "test-secret-0123456789-abcdefghijklmnopqrstuvwxyz",
+    encryptionKey: Buffer.alloc(32, 7).toString("base64"),
+    smtpUrl: undefined,
+    mailFrom: "Fluxo <no-reply@fluxo.test>",
+    trustedProxies: [],
+    logLevel: "info",
+    ...overrides,
+  };
+}
+
+/**
+ * A whole Fluxo instance for one test file: its own database, a real SMTP peer, and the
+ * log lines it wrote (so tests can check what reaches the log).
+ */
+export async function startTestApp(overrides: Partial<Config> = {}) {
+  const smtp = await startSmtpServer();
+  const logLines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      logLines.push(chunk.toString());
+      done();
+    },
+  });
+  const config = testConfig({ smtpUrl: smtp.url, ...overrides });
+  const logger = createLogger("debug", sink);
+  const database = await createTestDatabase();
+  const deps = await bootstrap(config, logger, database);
+  const app = createApp(deps);
+  let nextIp = 1;
+  return {
+    app,
+    deps,
+    smtp,
+    logLines,
+    /** A browser-like client with its own cookie jar and its own client IP. */
+    client(ip = `10.9.${Math.floor(nextIp / 250)}.${(nextIp++ % 250) + 1}`) {
+      return new TestClient(app, ip);
+    },
+    async close() {
+      await shutdown(deps);
+      await smtp.close();
+    },
+  };
+}
+
+export type TestApp = Awaited<ReturnType<typeof startTestApp>>;
