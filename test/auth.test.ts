@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type TestApp, startTestApp } from "./helpers/app.ts";
+import { startTestApp, type TestApp } from "./helpers/app.ts";
 import { firstLink } from "./helpers/smtp.ts";
 import { PASSWORD, signedInUser, uniqueEmail } from "./helpers/users.ts";
 

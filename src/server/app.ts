@@ -10,6 +10,7 @@ import { appRouter } from "../trpc/router.ts";
 import { clientIpResolver } from "./client-ip.ts";
 import type { AppDeps } from "./deps.ts";
 import { healthRoutes } from "./health.ts";
+import { requireSameOrigin } from "./origin-check.ts";
 
 type Env = { Variables: { meta: RequestMeta; log: Logger; requestId: string } };
 
@@ -53,6 +54,7 @@ export function createApp(deps: AppDeps) {
     return deps.auth.handler(new Request(c.req.raw, { headers }));
   });
 
+  app.use("/trpc/*", requireSameOrigin([deps.config.baseUrl]));
   app.all("/trpc/*", (c) =>
     fetchRequestHandler({
       endpoint: "/trpc",

@@ -3,9 +3,9 @@ import type { Config } from "../../src/config/config.ts";
 import { createLogger } from "../../src/lib/logger.ts";
 import { createApp } from "../../src/server/app.ts";
 import { bootstrap, shutdown } from "../../src/server/bootstrap.ts";
+import { TestClient } from "./client.ts";
 import { createTestDatabase } from "./db.ts";
 import { startSmtpServer } from "./smtp.ts";
-import { TestClient } from "./client.ts";
 
 export const TEST_BASE_URL = "http://fluxo.test";
 

@@ -1,6 +1,6 @@
-import { firstLink } from "./smtp.ts";
 import type { TestApp } from "./app.ts";
 import type { TestClient } from "./client.ts";
+import { firstLink } from "./smtp.ts";
 
 export const PASSWORD = "correct horse battery staple";
 
@@ -10,7 +10,11 @@ export const uniqueEmail = (prefix = "user") => `${prefix}-${++counter}-${Date.n
 /** Signs up, follows the verification link from the real SMTP peer, and signs in. */
 export async function signedInUser(t: TestApp, email = uniqueEmail()): Promise<TestClient> {
   const client = t.client();
-  const signUp = await client.post("/api/auth/sign-up/email", { email, password: PASSWORD, name: email.split("@")[0] });
+  const signUp = await client.post("/api/auth/sign-up/email", {
+    email,
+    password: PASSWORD,
+    name: email.split("@")[0],
+  });
   if (!signUp.ok) throw new Error(`sign-up failed: ${signUp.status} ${await signUp.text()}`);
   const mail = await t.smtp.lastTo(email);
   const link = new URL(firstLink(mail.text));
