@@ -1,6 +1,7 @@
 import { index, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 import { user } from "./auth.ts";
-import { organizationId, tenantPolicy } from "./tenant.ts";
+import { organizationId } from "./orgs.ts";
+import { tenantPolicy } from "./tenant.ts";
 
 /** Tenant audit trail: who did what to which target, from where. */
 export const auditEvent = pgTable(

@@ -1,5 +1,6 @@
 import { index, pgEnum, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { user } from "./auth.ts";
+import { tenantPolicy } from "./tenant.ts";
 
 export const roleEnum = pgEnum("member_role", ["OWNER", "ADMIN", "PARTICIPANT", "REVIEWER"]);
 
@@ -10,13 +11,17 @@ export const organization = pgTable("organization", {
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
+/** `organization_id NOT NULL` referencing the tenant; every tenant table uses this column. */
+export const organizationId = () =>
+  text("organization_id")
+    .notNull()
+    .references(() => organization.id, { onDelete: "cascade" });
+
 export const member = pgTable(
   "member",
   {
     id: text("id").primaryKey(),
-    organizationId: text("organization_id")
-      .notNull()
-      .references(() => organization.id, { onDelete: "cascade" }),
+    organizationId: organizationId(),
     userId: text("user_id")
       .notNull()
       .references(() => user.id, { onDelete: "cascade" }),
@@ -26,8 +31,9 @@ export const member = pgTable(
   (t) => [
     uniqueIndex("member_org_user_idx").on(t.organizationId, t.userId),
     index("member_user_idx").on(t.userId),
+    tenantPolicy("member"),
   ],
-);
+).enableRLS();
 
 export const invitationStatus = pgEnum("invitation_status", ["pending", "accepted", "revoked"]);
 
@@ -35,9 +41,7 @@ export const invitation = pgTable(
   "invitation",
   {
     id: text("id").primaryKey(),
-    organizationId: text("organization_id")
-      .notNull()
-      .references(() => organization.id, { onDelete: "cascade" }),
+    organizationId: organizationId(),
     email: text("email").notNull(),
     role: roleEnum("role").notNull(),
     tokenHash: text("token_hash").notNull().unique(),
@@ -49,5 +53,5 @@ export const invitation = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     acceptedAt: timestamp("accepted_at", { withTimezone: true }),
   },
-  (t) => [index("invitation_org_idx").on(t.organizationId)],
-);
+  (t) => [index("invitation_org_idx").on(t.organizationId), tenantPolicy("invitation")],
+).enableRLS();

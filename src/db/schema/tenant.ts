@@ -1,15 +1,8 @@
 import { sql } from "drizzle-orm";
-import { pgPolicy, pgRole, text } from "drizzle-orm/pg-core";
-import { organization } from "./orgs.ts";
+import { pgPolicy, pgRole } from "drizzle-orm/pg-core";
 
 /** The non-superuser role every tenant-scoped transaction runs as (created in migration 0000). */
 export const appRole = pgRole("fluxo_app").existing();
-
-/** `organization_id NOT NULL` referencing the tenant; every tenant table uses this column. */
-export const organizationId = () =>
-  text("organization_id")
-    .notNull()
-    .references(() => organization.id, { onDelete: "cascade" });
 
 /**
  * Row-level security for a tenant table: rows are visible and writable only when
