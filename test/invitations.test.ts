@@ -1,0 +1,165 @@
+import { randomBytes } from "node:crypto";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApp, TEST_BASE_URL, type TestApp } from "./helpers/app.ts";
+import type { TestClient } from "./helpers/client.ts";
+import { auditEvents, dbRows, invite, members, sha256Hex } from "./helpers/orgs.ts";
+import { orgOwner, PASSWORD, signedInUser, uniqueEmail } from "./helpers/users.ts";
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(() => t.close());
+
+/** The membership of `email` in the owner's organization, if any. */
+async function membershipOf(owner: TestClient, email: string) {
+  return (await members(owner)).find((m) => m.email === email);
+}
+
+describe("invite → accept", () => {
+  it("mails a link with the token; accepting makes the invitee a member with that role", async () => {
+    const { client: owner, orgId } = await orgOwner(t, "Invite Co");
+    const sent = await invite(t, owner, "PARTICIPANT");
+
+    expect(sent.mail.to).toEqual([sent.email]);
+    expect(sent.mail.subject).toContain("Invite Co");
+    expect(sent.link).toBe(`${TEST_BASE_URL}/invitations/accept?token=${sent.token}`);
+    expect(sent.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+
+    const invitee = await signedInUser(t, sent.email);
+    const joined = await invitee.mutate<{ organizationId: string; memberId: string; role: string }>(
+      "invitations.accept",
+      { token: sent.token },
+    );
+    expect(joined).toMatchObject({ organizationId: orgId, role: "PARTICIPANT" });
+
+    const me = await invitee.query<{ activeOrganizationId: string }>("me");
+    expect(me.activeOrganizationId).toBe(orgId);
+    const current = await invitee.query<{ id: string; role: string; memberId: string }>(
+      "orgs.current",
+    );
+    expect(current).toMatchObject({ id: orgId, role: "PARTICIPANT", memberId: joined.memberId });
+    expect(await membershipOf(owner, sent.email)).toMatchObject({
+      id: joined.memberId,
+      role: "PARTICIPANT",
+    });
+    // The invitation is no longer pending.
+    expect(await owner.query("invitations.list")).toEqual([]);
+  });
+
+  it("records member.invited and member.joined", async () => {
+    const { client: owner } = await orgOwner(t);
+    const sent = await invite(t, owner, "REVIEWER");
+    const invitee = await signedInUser(t, sent.email);
+    const joined = await invitee.mutate<{ memberId: string }>("invitations.accept", {
+      token: sent.token,
+    });
+    const inviteeId = (await invitee.query<{ userId: string }>("me")).userId;
+    const ownerId = (await owner.query<{ userId: string }>("me")).userId;
+
+    const events = await auditEvents(owner);
+    expect(events.find((e) => e.action === "member.invited")).toMatchObject({
+      actorId: ownerId,
+      targetType: "invitation",
+      targetId: sent.invitationId,
+      metadata: { email: sent.email, role: "REVIEWER" },
+    });
+    expect(events.find((e) => e.action === "member.joined")).toMatchObject({
+      actorId: inviteeId,
+      targetType: "member",
+      targetId: joined.memberId,
+      metadata: { invitationId: sent.invitationId, role: "REVIEWER" },
+    });
+  });
+
+  it("never stores the raw token: only its SHA-256 is in the invitation table", async () => {
+    const { client: owner } = await orgOwner(t);
+    const sent = await invite(t, owner, "ADMIN");
+    const rows = await dbRows(t, sql`select * from invitation where id = ${sent.invitationId}`);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.token_hash).toBe(sha256Hex(sent.token));
+    const everything = JSON.stringify(await dbRows(t, sql`select * from invitation`));
+    expect(everything).not.toContain(sent.token);
+  });
+
+  it("refuses (403) a session whose e-mail differs, and creates no membership", async () => {
+    const { client: owner } = await orgOwner(t);
+    const sent = await invite(t, owner, "ADMIN");
+
+    const stranger = await signedInUser(t);
+    const err = await stranger.trpcError("mutate", "invitations.accept", { token: sent.token });
+    expect(err.status).toBe(403);
+    expect(err.error.message).toMatch(/different e-mail/);
+    expect(await stranger.query("orgs.list")).toEqual([]);
+    expect((await members(owner)).length).toBe(1);
+
+    // The invitation is untouched: the right person can still accept it.
+    const invitee = await signedInUser(t, sent.email);
+    await invitee.mutate("invitations.accept", { token: sent.token });
+    expect(await membershipOf(owner, sent.email)).toMatchObject({ role: "ADMIN" });
+  });
+
+  it("answers 404 for an unknown token", async () => {
+    const user = await signedInUser(t);
+    const err = await user.trpcError("mutate", "invitations.accept", {
+      token: randomBytes(32).toString("base64url"),
+    });
+    expect(err.status).toBe(404);
+  });
+
+  it("answers 404 for a revoked invitation and creates no membership", async () => {
+    const { client: owner } = await orgOwner(t);
+    const sent = await invite(t, owner, "PARTICIPANT");
+    await owner.mutate("invitations.revoke", { invitationId: sent.invitationId });
+
+    const invitee = await signedInUser(t, sent.email);
+    const err = await invitee.trpcError("mutate", "invitations.accept", { token: sent.token });
+    expect(err.status).toBe(404);
+    expect(await invitee.query("orgs.list")).toEqual([]);
+    expect(await membershipOf(owner, sent.email)).toBeUndefined();
+  });
+
+  it("answers 404 for an expired invitation and creates no membership", async () => {
+    const { client: owner } = await orgOwner(t);
+    const sent = await invite(t, owner, "PARTICIPANT");
+    await t.deps.database.db.execute(
+      sql`update invitation set expires_at = now() - interval '1 second' where id = ${sent.invitationId}`,
+    );
+
+    const invitee = await signedInUser(t, sent.email);
+    const err = await invitee.trpcError("mutate", "invitations.accept", { token: sent.token });
+    expect(err.status).toBe(404);
+    expect(await invitee.query("orgs.list")).toEqual([]);
+    expect(await membershipOf(owner, sent.email)).toBeUndefined();
+  });
+
+  it("answers 404 for a token that was already used", async () => {
+    const { client: owner } = await orgOwner(t);
+    const sent = await invite(t, owner, "PARTICIPANT");
+    const invitee = await signedInUser(t, sent.email);
+    await invitee.mutate("invitations.accept", { token: sent.token });
+
+    const again = await invitee.trpcError("mutate", "invitations.accept", { token: sent.token });
+    expect(again.status).toBe(404);
+    // A second session of the same person cannot replay it either.
+    const secondSession = t.client();
+    const signIn = await secondSession.post("/api/auth/sign-in/email", {
+      email: sent.email,
+      password: PASSWORD,
+    });
+    expect(signIn.status).toBe(200);
+    const replay = await secondSession.trpcError("mutate", "invitations.accept", {
+      token: sent.token,
+    });
+    expect(replay.status).toBe(404);
+    expect((await members(owner)).filter((m) => m.email === sent.email)).toHaveLength(1);
+  });
+
+  it("requires a signed-in user to accept", async () => {
+    const { client: owner } = await orgOwner(t);
+    const sent = await invite(t, owner, "PARTICIPANT", uniqueEmail("anon"));
+    const err = await t.client().trpcError("mutate", "invitations.accept", { token: sent.token });
+    expect(err.status).toBe(401);
+  });
+});
