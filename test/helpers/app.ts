@@ -5,6 +5,7 @@ import { createApp } from "../../src/server/app.ts";
 import { bootstrap, shutdown } from "../../src/server/bootstrap.ts";
 import { TestClient } from "./client.ts";
 import { createTestDatabase } from "./db.ts";
+import { once } from "./once.ts";
 import { startSmtpServer } from "./smtp.ts";
 
 export const TEST_BASE_URL = "http://fluxo.test";
@@ -53,12 +54,13 @@ export async function startTestApp(overrides: Partial<Config> = {}) {
     logLines,
     /** A browser-like client with its own cookie jar and its own client IP. */
     client(ip = `10.9.${Math.floor(nextIp / 250)}.${(nextIp++ % 250) + 1}`) {
-      return new TestClient(app, ip);
+      return new TestClient(app, ip, config.baseUrl);
     },
-    async close() {
+    /** Idempotent: a test may already have closed the database on purpose. */
+    close: once(async () => {
       await shutdown(deps);
       await smtp.close();
-    },
+    }),
   };
 }
 

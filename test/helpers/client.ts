@@ -17,16 +17,20 @@ export class TrpcError extends Error {
 
 /**
  * Drives the app in-process the way a browser would: a cookie jar, the Origin header of the
- * app, and a fixed client address (seen by the app as the TCP peer).
+ * app, and a fixed client address (seen by the app as the TCP peer). Requests go to the app's
+ * own base URL, so an https app sees https URLs and its own Origin.
  */
 export class TestClient {
   readonly cookies = new Map<string, string>();
-  origin: string | null = TEST_BASE_URL;
+  origin: string | null;
 
   constructor(
     readonly app: App,
     readonly ip: string,
-  ) {}
+    readonly baseUrl: string = TEST_BASE_URL,
+  ) {
+    this.origin = new URL(baseUrl).origin;
+  }
 
   async fetch(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
@@ -38,7 +42,7 @@ export class TestClient {
       headers.set("content-type", "application/json");
     }
     const env = { incoming: { socket: { remoteAddress: this.ip, remotePort: 40000 } } };
-    const res = await this.app.request(`${TEST_BASE_URL}${path}`, { ...init, headers }, env);
+    const res = await this.app.request(`${this.baseUrl}${path}`, { ...init, headers }, env);
     for (const cookie of res.headers.getSetCookie()) {
       const [pair = ""] = cookie.split(";");
       const eq = pair.indexOf("=");

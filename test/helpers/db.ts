@@ -1,12 +1,19 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { type Database, openDatabase } from "../../src/db/client.ts";
+import { once } from "./once.ts";
 
 /**
  * A private database for one test file: in-memory PGlite by default, or a fresh database on
- * the PostgreSQL server named by DATABASE_URL (dropped again on close).
+ * the PostgreSQL server named by DATABASE_URL (dropped again on close). Closing twice is
+ * harmless, so a test may close it on purpose (e.g. to prove /readyz notices).
  */
 export async function createTestDatabase(): Promise<Database> {
+  const database = await openTestDatabase();
+  return { ...database, close: once(database.close) };
+}
+
+async function openTestDatabase(): Promise<Database> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) return openDatabase({ dataDir: null });
   const name = `fluxo_test_${randomBytes(6).toString("hex")}`;
