@@ -67,6 +67,9 @@ export function createAuth({ config, db, mailer, logger }: AuthDeps) {
         });
       },
     },
+    // Reset-password tokens are stored as SHA-256 only, like every other link token: a copy of
+    // the database must not be enough to take over an account (Better Auth's default is plain).
+    verification: { storeIdentifier: "hashed" },
     session: {
       expiresIn: 7 * 24 * 60 * 60,
       updateAge: 24 * 60 * 60,
