@@ -1,16 +1,70 @@
-import { AppError, forbidden } from "../lib/errors.ts";
+import { AppError, forbidden, notFound } from "../lib/errors.ts";
 import type { MemberContext } from "./context.ts";
-import { type Action, type Role, rolePermissions } from "./statements.ts";
+import {
+  type Action,
+  type AssetLevel,
+  type AssetType,
+  assetLevels,
+  ownerOnlyRoles,
+  type Role,
+  rolePermissions,
+  rolesWithoutGrants,
+  type Scope,
+} from "./statements.ts";
 
-export const can = (role: Role, action: Action): boolean => rolePermissions[role].includes(action);
-
-/** First line of every org-scoped service function. */
-export function authorize(ctx: MemberContext, action: Action): void {
-  if (!can(ctx.role, action)) throw forbidden(`Your role (${ctx.role}) may not ${action}`);
+/** What the policy needs to know about one workflow or credential, for the acting member. */
+export interface AssetAccess {
+  type: AssetType;
+  id: string;
+  orgId: string;
+  mode: "shared" | "restricted";
+  /** The level every non-reviewer member has while the asset is shared. */
+  defaultLevel: AssetLevel;
+  /** The acting member's own grant, if any. */
+  grantLevel: AssetLevel | null;
 }
 
-/** Roles only an OWNER may hand out or touch. */
-const ownerOnlyRoles: readonly Role[] = ["OWNER"];
+export const scopeOf = (role: Role, action: Action): Scope | undefined =>
+  rolePermissions[role][action];
+
+const levelRank = (type: AssetType, level: string) => Object.keys(assetLevels[type]).indexOf(level);
+
+/** The member's effective level on an asset: their grant, or the shared default if higher. */
+export function effectiveLevel(asset: AssetAccess): string | null {
+  const shared = asset.mode === "shared" ? asset.defaultLevel : null;
+  const candidates = [shared, asset.grantLevel].filter((l) => l !== null);
+  if (candidates.length === 0) return null;
+  return candidates.reduce((a, b) =>
+    levelRank(asset.type, a) >= levelRank(asset.type, b) ? a : b,
+  );
+}
+
+/** Pure decision: may the member perform `action`, on `asset` when the action is asset-scoped? */
+export function isAllowed(ctx: MemberContext, action: Action, asset?: AssetAccess): boolean {
+  if (asset && asset.orgId !== ctx.orgId) return false;
+  const scope = scopeOf(ctx.role, action);
+  if (scope === "any") return true;
+  if (scope !== "granted" || !asset) return false;
+  const level = effectiveLevel(asset);
+  const verbs: readonly string[] = level
+    ? ((assetLevels[asset.type] as Record<string, readonly string[]>)[level] ?? [])
+    : [];
+  return verbs.includes(action.split(":")[1] as string);
+}
+
+/**
+ * First line of every org-scoped service function. On an asset the member cannot even see,
+ * the answer is 404 (its existence is not revealed); otherwise a refusal is 403.
+ */
+export function authorize(ctx: MemberContext, action: Action, asset?: AssetAccess): void {
+  if (isAllowed(ctx, action, asset)) return;
+  if (asset && !isAllowed(ctx, `${asset.type}:view`, asset)) throw notFound(capitalize(asset.type));
+  throw forbidden(
+    `Your role (${ctx.role}) may not ${action}${asset ? ` on this ${asset.type}` : ""}`,
+  );
+}
+
+const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /**
  * Escalation guards for changing who holds which role: nobody changes their own role,
@@ -30,3 +84,9 @@ export function assertMayManageRole(
     throw forbidden("Only an OWNER may grant the OWNER role or change an OWNER's membership");
   }
 }
+
+/** True for roles the organization must always keep at least one holder of. */
+export const isOwnerRole = (role: Role): boolean => ownerOnlyRoles.includes(role);
+
+/** Whether a member with this role may hold an asset grant (REVIEWERs never do). */
+export const mayHoldGrants = (role: Role): boolean => !rolesWithoutGrants.includes(role);

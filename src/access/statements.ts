@@ -1,6 +1,6 @@
 /**
- * What each role may do, as data. Every authorization decision in Fluxo reads this table
- * (through `authorize`); nothing else compares role names.
+ * Who may do what, as data. Every authorization decision in Fluxo reads these tables through
+ * `authorize` (src/access/authorize.ts); nothing else compares role names.
  */
 export const roles = ["OWNER", "ADMIN", "PARTICIPANT", "REVIEWER"] as const;
 export type Role = (typeof roles)[number];
@@ -8,6 +8,11 @@ export type Role = (typeof roles)[number];
 export const statements = {
   org: ["view", "update", "delete", "transfer"],
   member: ["view", "invite", "update_role", "remove"],
+  workflow: ["create", "view", "edit", "run", "delete", "share"],
+  credential: ["create", "view", "use", "edit", "delete", "share"],
+  review: ["view", "decide", "create", "link"],
+  apiKey: ["manage"],
+  webhook: ["view", "manage"],
   audit: ["view"],
 } as const;
 
@@ -15,16 +20,62 @@ type Statements = typeof statements;
 export type Resource = keyof Statements;
 export type Action = { [R in Resource]: `${R}:${Statements[R][number]}` }[Resource];
 
-const everything = Object.entries(statements).flatMap(([resource, actions]) =>
-  actions.map((action) => `${resource}:${action}` as Action),
+export const allActions: readonly Action[] = Object.entries(statements).flatMap(
+  ([resource, actions]) => actions.map((action) => `${resource}:${action}` as Action),
 );
 
-export const rolePermissions: Record<Role, readonly Action[]> = {
-  OWNER: everything,
-  ADMIN: everything.filter((a) => a !== "org:delete" && a !== "org:transfer"),
-  PARTICIPANT: ["org:view", "member:view"],
-  REVIEWER: ["org:view"],
+/**
+ * How far a role's permission reaches:
+ * - `any`: every object of the organization;
+ * - `granted`: only assets whose sharing settings give the member a sufficient level;
+ * - `routed`: only reviews routed to the member (or to any reviewer).
+ */
+export type Scope = "any" | "granted" | "routed";
+
+const everything = (except: Action[] = []) =>
+  Object.fromEntries(
+    allActions.filter((a) => !except.includes(a)).map((a) => [a, "any"]),
+  ) as Record<Action, Scope>;
+
+export const rolePermissions: Record<Role, Partial<Record<Action, Scope>>> = {
+  OWNER: everything(),
+  ADMIN: everything(["org:delete", "org:transfer"]),
+  PARTICIPANT: {
+    "org:view": "any",
+    "member:view": "any",
+    "workflow:create": "any",
+    "workflow:view": "granted",
+    "workflow:edit": "granted",
+    "workflow:run": "granted",
+    "workflow:delete": "granted",
+    "workflow:share": "granted",
+    "credential:create": "any",
+    "credential:view": "granted",
+    "credential:use": "granted",
+    "credential:edit": "granted",
+    "credential:delete": "granted",
+    "credential:share": "granted",
+    "review:view": "granted",
+    "review:decide": "routed",
+  },
+  REVIEWER: {
+    "org:view": "any",
+    "review:view": "routed",
+    "review:decide": "routed",
+  },
 };
 
-export const isRole = (value: unknown): value is Role =>
-  typeof value === "string" && (roles as readonly string[]).includes(value);
+/** Assets with per-member sharing, and what each access level lets a member do. */
+export const assetLevels = {
+  workflow: { view: ["view"], edit: ["view", "edit", "run", "delete", "share"] },
+  credential: { use: ["view", "use"], edit: ["view", "use", "edit", "delete", "share"] },
+} as const satisfies Partial<Record<Resource, Record<string, readonly string[]>>>;
+
+export type AssetType = keyof typeof assetLevels;
+export type AssetLevel = { [T in AssetType]: keyof (typeof assetLevels)[T] & string }[AssetType];
+
+/** Roles that may never hold a grant on an asset (and lose theirs on becoming one). */
+export const rolesWithoutGrants: readonly Role[] = ["REVIEWER"];
+
+/** Roles only an OWNER may assign, and whose holders only an OWNER may change or remove. */
+export const ownerOnlyRoles: readonly Role[] = ["OWNER"];

@@ -30,6 +30,7 @@ export const member = pgTable(
   },
   (t) => [
     uniqueIndex("member_org_user_idx").on(t.organizationId, t.userId),
+    uniqueIndex("member_org_id_idx").on(t.organizationId, t.id),
     index("member_user_idx").on(t.userId),
     tenantPolicy("member"),
   ],
