@@ -29,7 +29,7 @@ describe("session cookie over http", () => {
   beforeAll(async () => {
     t = await startTestApp({ baseUrl: "http://fluxo.test" });
   });
-  afterAll(() => t.close());
+  afterAll(() => t?.close());
 
   it("is HttpOnly, SameSite=Lax, Path=/ and not Secure", async () => {
     const cookie = await sessionSetCookie(t);
@@ -47,7 +47,7 @@ describe("session cookie over https", () => {
   beforeAll(async () => {
     t = await startTestApp({ baseUrl: "https://fluxo.test" });
   });
-  afterAll(() => t.close());
+  afterAll(() => t?.close());
 
   it("is Secure with the __Secure- prefix, HttpOnly, SameSite=Lax, Path=/", async () => {
     const cookie = await sessionSetCookie(t);
