@@ -49,12 +49,13 @@ export function resolveClientIp(
 ): string | undefined {
   let client = peer ? normalizeIp(peer) : undefined;
   if (!client || !isTrusted(client) || !forwardedFor) return client;
-  const hops = forwardedFor
-    .split(",")
-    .map((h) => normalizeIp(h.trim()))
-    .filter((h) => isIP(h) !== 0);
+  const hops = forwardedFor.split(",").map((h) => normalizeIp(h.trim()));
   for (let i = hops.length - 1; i >= 0; i--) {
-    client = hops[i] as string;
+    const hop = hops[i] as string;
+    // An unparseable hop ends the walk: skipping it would hand the choice to whatever the
+    // client wrote further left, so the nearest trusted address stands instead.
+    if (isIP(hop) === 0) break;
+    client = hop;
     if (!isTrusted(client)) break;
   }
   return client;
