@@ -64,6 +64,14 @@ export function authorize(ctx: MemberContext, action: Action, asset?: AssetAcces
   );
 }
 
+/**
+ * For listings: the role holds `action` in some scope. The rows returned must then be
+ * narrowed with `viewableAssets` (src/access/asset-filter.ts).
+ */
+export function authorizeListing(ctx: MemberContext, action: Action): void {
+  if (!scopeOf(ctx.role, action)) throw forbidden(`Your role (${ctx.role}) may not ${action}`);
+}
+
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /**

@@ -27,6 +27,8 @@ import {
   setActiveOrganization,
 } from "../modules/orgs/organizations.ts";
 import { orgProcedure, protectedProcedure, router } from "./init.ts";
+import { accessRouter, sharingRouter } from "./routers/access.ts";
+import { workflowsRouter } from "./routers/workflows.ts";
 
 export const appRouter = router({
   me: protectedProcedure.query(({ ctx }) => ({
@@ -73,6 +75,9 @@ export const appRouter = router({
       .input(acceptInvitationInput)
       .mutation(({ ctx, input }) => acceptInvitation(ctx.user, input)),
   }),
+  workflows: workflowsRouter,
+  sharing: sharingRouter,
+  access: accessRouter,
   audit: router({
     list: orgProcedure
       .input(listAuditInput)

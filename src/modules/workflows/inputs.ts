@@ -1,0 +1,19 @@
+import { z } from "zod";
+
+const name = z.string().trim().min(1, "name is required").max(200);
+const description = z.string().max(5000);
+
+export const workflowInputs = {
+  create: z.object({ name, description: description.default("") }),
+  id: z.object({ workflowId: z.string().min(1) }),
+  update: z
+    .object({
+      workflowId: z.string().min(1),
+      name: name.optional(),
+      description: description.optional(),
+    })
+    .refine((v) => v.name !== undefined || v.description !== undefined, {
+      message: "nothing to update: send name or description",
+      path: ["name"],
+    }),
+};
