@@ -90,6 +90,9 @@ export function createAuth({ config, db, mailer, logger }: AuthDeps) {
         "/send-verification-email": { window: 60, max: 3 },
       },
     },
+    // Unexpected errors go on to the app's error handler (JSON body, logged with the request
+    // id) instead of better-call's console.error and an empty 500.
+    onAPIError: { throw: true },
     advanced: {
       disableOriginCheck: false,
       disableCSRFCheck: false,

@@ -34,6 +34,9 @@ export function createApp(deps: AppDeps) {
     c.set("log", log);
     const started = performance.now();
     await next();
+    // requestId() only reaches responses built through `c`; handlers that return their own
+    // Response (Better Auth, tRPC) would lose it, and the client could not quote it to support.
+    c.header("X-Request-Id", meta.requestId);
     log.info(
       {
         req: { method: c.req.method, path: c.req.path, ip: meta.ip },
