@@ -175,58 +175,102 @@ describe("the last OWNER", () => {
   });
 
   it.runIf(process.env.DATABASE_URL)(
-    "PostgreSQL: both demotions queued on the OWNER rows — the second sees one OWNER and gets 409",
+    "PostgreSQL: both demotions queued on the OWNER rows — the second is refused",
     async () => {
       const { client: a, orgId } = await orgOwner(t);
       const aMemberId = await myMemberId(a);
       const b = await addMember(t, a, "OWNER");
-      const db = t.deps.database.db;
 
-      // Hold the OWNER rows so both requests pass every check and then queue on the lock.
-      let release = () => {};
-      const released = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      let locked = () => {};
-      const isLocked = new Promise<void>((resolve) => {
-        locked = resolve;
-      });
-      const blocker = db.transaction(async (tx) => {
-        await tx.execute(
-          sql`select id from member where organization_id = ${orgId} and role = 'OWNER' for update`,
-        );
-        locked();
-        await released;
-      });
-      await isLocked;
+      // Both requests pass every check made before their transaction, then queue on the lock.
+      const release = await holdOwnerRows(orgId);
+      const first = a.mutate("members.updateRole", { memberId: b.memberId, role: "ADMIN" });
+      await waitForLockWaiters(1);
+      const second = b.client.mutate("members.updateRole", { memberId: aMemberId, role: "ADMIN" });
+      await waitForLockWaiters(2);
+      await release();
 
-      const calls = Promise.allSettled([
-        a.mutate("members.updateRole", { memberId: b.memberId, role: "ADMIN" }),
-        b.client.mutate("members.updateRole", { memberId: aMemberId, role: "ADMIN" }),
-      ]);
-      for (let i = 0; i < 500; i++) {
-        const [row] = await dbRows<{ n: number }>(
-          t,
-          sql`select count(*)::int as n from pg_stat_activity
-              where datname = current_database() and wait_event_type = 'Lock'`,
-        );
-        if (row?.n === 2) break;
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      const [waiting] = await dbRows<{ n: number }>(
-        t,
-        sql`select count(*)::int as n from pg_stat_activity
-            where datname = current_database() and wait_event_type = 'Lock'`,
+      expect(await first).toEqual({ memberId: b.memberId, role: "ADMIN" });
+      const err = await second.then(
+        () => null,
+        (e: unknown) => e,
       );
-      release();
-      await blocker;
-      const results = await calls;
-
-      expect(waiting?.n).toBe(2);
-      expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
-      const refused = results.flatMap((r) => (r.status === "rejected" ? [r.reason] : []));
-      expect((refused[0] as TrpcError).status).toBe(409);
+      expect(err).toBeInstanceOf(TrpcError);
+      // B was demoted before its own change ran, so B may no longer touch an OWNER.
+      expect((err as TrpcError).status).toBe(403);
       expect(await ownerCount(t, orgId)).toBe(1);
+      expect(await roleOf(a, aMemberId)).toBe("OWNER");
+    },
+  );
+
+  it.runIf(process.env.DATABASE_URL)(
+    "PostgreSQL: an OWNER demoted while their own change waits can no longer demote an OWNER",
+    async () => {
+      const { client: a, orgId } = await orgOwner(t);
+      const b = await addMember(t, a, "OWNER");
+      const c = await addMember(t, a, "OWNER");
+
+      const release = await holdOwnerRows(orgId);
+      const aDemotesB = a.mutate("members.updateRole", { memberId: b.memberId, role: "ADMIN" });
+      await waitForLockWaiters(1);
+      // B's request was authorized as an OWNER, but runs only after A's demotion of B.
+      const bDemotesC = b.client.mutate("members.updateRole", {
+        memberId: c.memberId,
+        role: "PARTICIPANT",
+      });
+      await waitForLockWaiters(2);
+      await release();
+
+      await aDemotesB;
+      const err = await bDemotesC.then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(TrpcError);
+      expect((err as TrpcError).status).toBe(403);
+      expect(await roleOf(a, c.memberId)).toBe("OWNER");
+      expect(await ownerCount(t, orgId)).toBe(2);
     },
   );
 });
+
+/**
+ * PostgreSQL only: locks the organization's OWNER rows from a separate transaction until the
+ * returned function is called, so concurrent requests queue behind it in a known order.
+ */
+async function holdOwnerRows(orgId: string): Promise<() => Promise<void>> {
+  let release = () => {};
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let locked = () => {};
+  const isLocked = new Promise<void>((resolve) => {
+    locked = resolve;
+  });
+  const blocker = t.deps.database.db.transaction(async (tx) => {
+    await tx.execute(
+      sql`select id from member where organization_id = ${orgId} and role = 'OWNER' for update`,
+    );
+    locked();
+    await released;
+  });
+  await isLocked;
+  return async () => {
+    release();
+    await blocker;
+  };
+}
+
+/** Waits until `n` sessions of this test database are waiting for a lock (fails otherwise). */
+async function waitForLockWaiters(n: number) {
+  let waiting = 0;
+  for (let i = 0; i < 500 && waiting !== n; i++) {
+    if (i > 0) await new Promise((r) => setTimeout(r, 10));
+    const [row] = await dbRows<{ n: number }>(
+      t,
+      sql`select count(*)::int as n from pg_stat_activity
+          where datname = current_database() and wait_event_type = 'Lock'`,
+    );
+    waiting = row?.n ?? 0;
+  }
+  expect(waiting).toBe(n);
+}

@@ -3,7 +3,7 @@ import { assertMayManageRole, authorize } from "../../access/authorize.ts";
 import type { MemberContext } from "../../access/context.ts";
 import type { Tx } from "../../db/client.ts";
 import { withTenant } from "../../db/tenant.ts";
-import { AppError, notFound } from "../../lib/errors.ts";
+import { AppError, forbidden, notFound } from "../../lib/errors.ts";
 import { recordAudit } from "../audit/record.ts";
 import { memberIdInput, updateRoleInput } from "./inputs.ts";
 import * as repo from "./repo.ts";
@@ -11,6 +11,18 @@ import * as repo from "./repo.ts";
 export async function listMembers(ctx: MemberContext) {
   authorize(ctx, "member:view");
   return repo.listMembers(ctx.db, ctx.orgId);
+}
+
+/**
+ * Starts every membership change: locks the org's OWNER rows (so changes in one org run one
+ * at a time) and re-reads the acting member under that lock. The context was loaded before
+ * the transaction; a change that committed meanwhile may have demoted or removed the actor.
+ */
+async function lockAndReloadActor(tx: Tx, ctx: MemberContext): Promise<MemberContext> {
+  await repo.lockOwnerCount(tx, ctx.orgId);
+  const me = await repo.findMember(tx, ctx.orgId, ctx.memberId);
+  if (!me) throw forbidden("You are no longer a member of the active organization");
+  return { ...ctx, role: me.role };
 }
 
 /** The org must keep at least one OWNER; call with the OWNER rows locked. */
@@ -22,9 +34,11 @@ export async function updateMemberRole(ctx: MemberContext, input: z.input<typeof
   authorize(ctx, "member:update_role");
   const { memberId, role } = updateRoleInput.parse(input);
   return withTenant(ctx.db, ctx.orgId, async (tx) => {
+    const actor = await lockAndReloadActor(tx, ctx);
+    authorize(actor, "member:update_role");
     const target = await repo.findMember(tx, ctx.orgId, memberId);
     if (!target) throw notFound("Member");
-    assertMayManageRole(ctx, { memberId, currentRole: target.role, newRole: role });
+    assertMayManageRole(actor, { memberId, currentRole: target.role, newRole: role });
     if (target.role === role) return { memberId, role };
     if (target.role === "OWNER") {
       await assertNotLastOwner(tx, ctx.orgId, "The last OWNER cannot be demoted");
@@ -44,9 +58,11 @@ export async function removeMember(ctx: MemberContext, input: z.input<typeof mem
   authorize(ctx, "member:remove");
   const { memberId } = memberIdInput.parse(input);
   return withTenant(ctx.db, ctx.orgId, async (tx) => {
+    const actor = await lockAndReloadActor(tx, ctx);
+    authorize(actor, "member:remove");
     const target = await repo.findMember(tx, ctx.orgId, memberId);
     if (!target) throw notFound("Member");
-    assertMayManageRole(ctx, { memberId, currentRole: target.role });
+    assertMayManageRole(actor, { memberId, currentRole: target.role });
     if (target.role === "OWNER") {
       await assertNotLastOwner(tx, ctx.orgId, "The last OWNER cannot be removed");
     }
@@ -65,7 +81,8 @@ export async function removeMember(ctx: MemberContext, input: z.input<typeof mem
 /** Any member may leave, except the last OWNER (who must transfer ownership first). */
 export async function leaveOrganization(ctx: MemberContext) {
   return withTenant(ctx.db, ctx.orgId, async (tx) => {
-    if (ctx.role === "OWNER") {
+    const me = await lockAndReloadActor(tx, ctx);
+    if (me.role === "OWNER") {
       await assertNotLastOwner(tx, ctx.orgId, "The last OWNER cannot leave the organization");
     }
     await repo.deleteMember(tx, ctx.orgId, ctx.memberId);
@@ -74,7 +91,7 @@ export async function leaveOrganization(ctx: MemberContext) {
       action: "member.left",
       targetType: "member",
       targetId: ctx.memberId,
-      metadata: { userId: ctx.userId, role: ctx.role },
+      metadata: { userId: ctx.userId, role: me.role },
     });
     return { left: ctx.orgId };
   });
