@@ -21,7 +21,7 @@ export function renderAccessDoc(): string {
     return `| \`${action}\` | ${cells.join(" | ")} |`;
   });
   const levels = Object.entries(assetLevels).flatMap(([type, byLevel]) =>
-    Object.entries(byLevel).map(
+    Object.entries(byLevel as Record<string, readonly string[]>).map(
       ([level, verbs]) => `| ${type} | \`${level}\` | ${verbs.map((v) => `\`${v}\``).join(", ")} |`,
     ),
   );

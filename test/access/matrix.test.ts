@@ -28,7 +28,7 @@ function asset(type: AssetType, state: GrantState, orgId = "org-a"): AssetAccess
 }
 
 const isAssetAction = (action: string) =>
-  action.split(":")[0] in assetLevels && !action.endsWith(":create");
+  (action.split(":")[0] ?? "") in assetLevels && !action.endsWith(":create");
 
 describe("permission matrix", () => {
   it("lists exactly the actions the statements define", () => {
