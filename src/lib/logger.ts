@@ -23,6 +23,16 @@ export const redactPaths = [
   'res.headers["set-cookie"]',
 ];
 
+/**
+ * Paths that carry a secret token as a segment (the mailed password-reset link). The request
+ * log writes paths, so these segments are masked before they reach it.
+ */
+const tokenInPath = [/^(\/api\/auth\/reset-password\/)[^/]+/];
+
+export function redactPath(path: string): string {
+  return tokenInPath.reduce((p, pattern) => p.replace(pattern, "$1[redacted]"), path);
+}
+
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino(
     {

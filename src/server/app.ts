@@ -5,7 +5,7 @@ import { secureHeaders } from "hono/secure-headers";
 import type { RequestMeta } from "../access/context.ts";
 import { CLIENT_IP_HEADER } from "../auth/auth.ts";
 import { toHttpStatus, toPublicError } from "../lib/error-map.ts";
-import type { Logger } from "../lib/logger.ts";
+import { type Logger, redactPath } from "../lib/logger.ts";
 import { appRouter } from "../trpc/router.ts";
 import { clientIpResolver } from "./client-ip.ts";
 import type { AppDeps } from "./deps.ts";
@@ -39,7 +39,7 @@ export function createApp(deps: AppDeps) {
     c.header("X-Request-Id", meta.requestId);
     log.info(
       {
-        req: { method: c.req.method, path: c.req.path, ip: meta.ip },
+        req: { method: c.req.method, path: redactPath(c.req.path), ip: meta.ip },
         res: { status: c.res.status },
         ms: Math.round(performance.now() - started),
       },
