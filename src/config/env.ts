@@ -58,9 +58,10 @@ export function parseEnv(source: Record<string, string | undefined>): RawEnv {
   }
   const env = result.data;
   if (env.NODE_ENV === "production") {
-    const missing = requiredInProduction.find((name) => !env[name]);
-    if (missing) {
-      throw new ConfigError(`Missing ${missing}: required when NODE_ENV=production`);
+    // Name every missing variable at once: an operator should not fix them one restart at a time.
+    const missing = requiredInProduction.filter((name) => !env[name]);
+    if (missing.length) {
+      throw new ConfigError(`Missing ${missing.join(", ")}: required when NODE_ENV=production`);
     }
   }
   return env;

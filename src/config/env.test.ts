@@ -1,0 +1,160 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { loadConfig } from "./config.ts";
+import { ConfigError, parseEnv } from "./env.ts";
+
+const KEY = Buffer.alloc(32, 1).toString("base64");
+const PRODUCTION = {
+  NODE_ENV: "production",
+  BETTER_AUTH_SECRET: "s".repeat(40),
+  FLUXO_ENCRYPTION_KEY: KEY,
+  BASE_URL: "https://fluxo.example.com",
+};
+
+/** The ConfigError parseEnv throws for `env` (the test fails if it does not throw). */
+function configError(env: Record<string, string | undefined>): ConfigError {
+  try {
+    parseEnv(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).not.toContain("\n");
+    return error as ConfigError;
+  }
+  throw new Error(`parseEnv accepted ${JSON.stringify(env)}`);
+}
+
+describe("invalid settings are refused with one line naming the variable", () => {
+  it.each([
+    ["PORT", "abc"],
+    ["PORT", "70000"],
+    ["DATABASE_URL", "mysql://localhost/fluxo"],
+    ["FLUXO_ENCRYPTION_KEY", Buffer.alloc(16, 1).toString("base64")],
+    ["FLUXO_ENCRYPTION_KEY", Buffer.alloc(33, 1).toString("base64")],
+    ["FLUXO_ENCRYPTION_KEY", "!".repeat(44)],
+    ["FLUXO_TRUSTED_PROXIES", "10.0.0.0/8, my-proxy.internal"],
+    ["FLUXO_TRUSTED_PROXIES", "10.0.0.0/40"],
+    ["BASE_URL", "ftp://fluxo.example.com"],
+    ["SMTP_URL", "http://mail"],
+    ["NODE_ENV", "staging"],
+  ])("%s=%s", (name, value) => {
+    expect(configError({ [name]: value }).message).toMatch(new RegExp(`^Invalid ${name}: `));
+  });
+
+  it("accepts good values (control)", () => {
+    const env = parseEnv({
+      PORT: "8080",
+      DATABASE_URL: "postgres://fluxo@db/fluxo",
+      FLUXO_ENCRYPTION_KEY: KEY,
+      FLUXO_TRUSTED_PROXIES: "10.0.0.0/8, 192.0.2.1 ,2001:db8::/32",
+    });
+    expect(env.PORT).toBe(8080);
+    expect(env.FLUXO_TRUSTED_PROXIES).toEqual(["10.0.0.0/8", "192.0.2.1", "2001:db8::/32"]);
+    expect(env.FLUXO_ENCRYPTION_KEY).toBe(KEY);
+  });
+});
+
+describe("production", () => {
+  it("starts with every secret given explicitly", () => {
+    expect(parseEnv(PRODUCTION).NODE_ENV).toBe("production");
+  });
+
+  it.each(["BETTER_AUTH_SECRET", "FLUXO_ENCRYPTION_KEY", "BASE_URL"])(
+    "refuses to start without %s",
+    (name) => {
+      const message = configError({ ...PRODUCTION, [name]: undefined }).message;
+      expect(message).toContain(name);
+      expect(message).toContain("NODE_ENV=production");
+    },
+  );
+
+  it("names every missing variable at once", () => {
+    const message = configError({ NODE_ENV: "production" }).message;
+    for (const name of ["BETTER_AUTH_SECRET", "FLUXO_ENCRYPTION_KEY", "BASE_URL"]) {
+      expect(message).toContain(name);
+    }
+  });
+
+  it("never generates secrets", () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "fluxo-prod-"));
+    dirs.push(dataDir);
+    expect(() => loadConfig({ NODE_ENV: "production", FLUXO_DATA_DIR: dataDir })).toThrow(
+      ConfigError,
+    );
+    expect(() => statSync(join(dataDir, "secrets"))).toThrow();
+  });
+});
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("development secrets", () => {
+  it("are generated once into <dataDir>/secrets with mode 0600 and reused", () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "fluxo-dev-"));
+    dirs.push(dataDir);
+    const first = loadConfig({ FLUXO_DATA_DIR: dataDir });
+    const files = {
+      authSecret: join(dataDir, "secrets", "auth-secret"),
+      encryptionKey: join(dataDir, "secrets", "encryption-key"),
+    };
+    expect(first.generated).toEqual([
+      { name: "auth-secret", file: files.authSecret },
+      { name: "encryption-key", file: files.encryptionKey },
+    ]);
+    for (const file of Object.values(files)) {
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+    }
+    expect(readFileSync(files.authSecret, "utf8").trim()).toBe(first.config.authSecret);
+    expect(first.config.authSecret.length).toBeGreaterThanOrEqual(32);
+    // The generated key has the format FLUXO_ENCRYPTION_KEY demands.
+    expect(
+      parseEnv({ FLUXO_ENCRYPTION_KEY: first.config.encryptionKey }).FLUXO_ENCRYPTION_KEY,
+    ).toBe(first.config.encryptionKey);
+
+    const second = loadConfig({ FLUXO_DATA_DIR: dataDir });
+    expect(second.generated).toEqual([]);
+    expect(second.config.authSecret).toBe(first.config.authSecret);
+    expect(second.config.encryptionKey).toBe(first.config.encryptionKey);
+  });
+
+  it("are not generated when given in the environment", () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "fluxo-dev-"));
+    dirs.push(dataDir);
+    const secret = "x".repeat(40);
+    const { config, generated } = loadConfig({
+      FLUXO_DATA_DIR: dataDir,
+      BETTER_AUTH_SECRET: secret,
+      FLUXO_ENCRYPTION_KEY: KEY,
+    });
+    expect(generated).toEqual([]);
+    expect(config.authSecret).toBe(secret);
+    expect(config.encryptionKey).toBe(KEY);
+  });
+});
+
+describe("the CLI", () => {
+  it("exits 1 with a single stderr line naming PORT when PORT=abc", () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "fluxo-cli-"));
+    dirs.push(dataDir);
+    const result = spawnSync("node_modules/.bin/tsx", ["src/cli/fluxo.ts", "serve"], {
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        NODE_ENV: "development",
+        PORT: "abc",
+        FLUXO_DATA_DIR: dataDir,
+      },
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    expect(result.status).toBe(1);
+    const lines = result.stderr.split("\n").filter(Boolean);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^fluxo: Invalid PORT: /);
+    expect(result.stdout).toBe("");
+  });
+});
