@@ -2,10 +2,12 @@ import { listAuditEvents, listAuditInput } from "../modules/audit/service.ts";
 import {
   acceptInvitationInput,
   createOrganizationInput,
+  deleteOrganizationInput,
   invitationIdInput,
   inviteInput,
   memberIdInput,
   organizationIdInput,
+  updateOrganizationInput,
   updateRoleInput,
 } from "../modules/orgs/inputs.ts";
 import {
@@ -26,6 +28,11 @@ import {
   listMyOrganizations,
   setActiveOrganization,
 } from "../modules/orgs/organizations.ts";
+import {
+  deleteOrganization,
+  transferOwnership,
+  updateOrganization,
+} from "../modules/orgs/ownership.ts";
 import { orgProcedure, protectedProcedure, router } from "./init.ts";
 import { accessRouter, sharingRouter } from "./routers/access.ts";
 import { workflowsRouter } from "./routers/workflows.ts";
@@ -47,6 +54,15 @@ export const appRouter = router({
       .mutation(({ ctx, input }) => setActiveOrganization(ctx.user, input)),
     current: orgProcedure.query(({ ctx }) => currentOrganization(ctx.member)),
     leave: orgProcedure.mutation(({ ctx }) => leaveOrganization(ctx.member)),
+    update: orgProcedure
+      .input(updateOrganizationInput)
+      .mutation(({ ctx, input }) => updateOrganization(ctx.member, input)),
+    transferOwnership: orgProcedure
+      .input(memberIdInput)
+      .mutation(({ ctx, input }) => transferOwnership(ctx.member, input)),
+    delete: orgProcedure
+      .input(deleteOrganizationInput)
+      .mutation(({ ctx, input }) => deleteOrganization(ctx.member, input)),
   }),
   members: router({
     list: orgProcedure.query(({ ctx }) => listMembers(ctx.member)),

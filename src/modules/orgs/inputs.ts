@@ -22,3 +22,9 @@ export const inviteInput = z.object({
 });
 export const acceptInvitationInput = z.object({ token: z.string().min(20).max(200) });
 export const invitationIdInput = z.object({ invitationId: z.string().min(1) });
+export const updateOrganizationInput = z.object({
+  name: z.string().trim().min(1, "name is required").max(100),
+});
+export const deleteOrganizationInput = z.object({
+  confirmSlug: z.string().min(1, "confirmSlug: type the organization's slug to confirm"),
+});

@@ -133,3 +133,10 @@ export async function revokeInvitation(tx: Tx, orgId: string, invitationId: stri
     .returning({ id: invitation.id, email: invitation.email });
   return rows[0];
 }
+
+export async function clearActiveOrganizationForAll(tx: Tx, orgId: string) {
+  await tx
+    .update(session)
+    .set({ activeOrganizationId: null })
+    .where(eq(session.activeOrganizationId, orgId));
+}
