@@ -128,3 +128,23 @@ describe("workflow sharing", () => {
     expect(fakeMember.status).toBe(404);
   });
 });
+
+describe("becoming a REVIEWER", () => {
+  it("removes every grant the member held, in the same change", async () => {
+    const demoted = await addMember(t, owner, "PARTICIPANT");
+    const id = await createWorkflow(owner, "granted-then-demoted");
+    await owner.mutate("sharing.grant", { ...ref(id), memberId: demoted.memberId, level: "edit" });
+    expect(await names(demoted.client)).toContain("granted-then-demoted");
+
+    await owner.mutate("members.updateRole", { memberId: demoted.memberId, role: "REVIEWER" });
+    const sharing = await owner.query<{ grants: { memberId: string }[] }>("sharing.get", ref(id));
+    expect(sharing.grants.map((g) => g.memberId)).not.toContain(demoted.memberId);
+    expect(
+      (await demoted.client.trpcError("query", "workflows.get", { workflowId: id })).status,
+    ).toBe(404);
+
+    // promoted back, they do not silently regain access
+    await owner.mutate("members.updateRole", { memberId: demoted.memberId, role: "PARTICIPANT" });
+    expect(await names(demoted.client)).not.toContain("granted-then-demoted");
+  });
+});

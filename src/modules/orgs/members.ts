@@ -1,10 +1,16 @@
 import type { z } from "zod";
-import { assertMayManageRole, authorize } from "../../access/authorize.ts";
+import {
+  assertMayManageRole,
+  authorize,
+  isOwnerRole,
+  mayHoldGrants,
+} from "../../access/authorize.ts";
 import type { MemberContext } from "../../access/context.ts";
 import type { Tx } from "../../db/client.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { AppError, forbidden, notFound } from "../../lib/errors.ts";
 import { recordAudit } from "../audit/record.ts";
+import { deleteAllGrantsOf } from "../sharing/repo.ts";
 import { memberIdInput, updateRoleInput } from "./inputs.ts";
 import * as repo from "./repo.ts";
 
@@ -18,7 +24,7 @@ export async function listMembers(ctx: MemberContext) {
  * at a time) and re-reads the acting member under that lock. The context was loaded before
  * the transaction; a change that committed meanwhile may have demoted or removed the actor.
  */
-async function lockAndReloadActor(tx: Tx, ctx: MemberContext): Promise<MemberContext> {
+export async function lockAndReloadActor(tx: Tx, ctx: MemberContext): Promise<MemberContext> {
   await repo.lockOwnerCount(tx, ctx.orgId);
   const me = await repo.findMember(tx, ctx.orgId, ctx.memberId);
   if (!me) throw forbidden("You are no longer a member of the active organization");
@@ -40,15 +46,19 @@ export async function updateMemberRole(ctx: MemberContext, input: z.input<typeof
     if (!target) throw notFound("Member");
     assertMayManageRole(actor, { memberId, currentRole: target.role, newRole: role });
     if (target.role === role) return { memberId, role };
-    if (target.role === "OWNER") {
+    if (isOwnerRole(target.role)) {
       await assertNotLastOwner(tx, ctx.orgId, "The last OWNER cannot be demoted");
     }
     await repo.updateMemberRole(tx, ctx.orgId, memberId, role);
+    // A role that may not hold grants (REVIEWER) loses every grant in the same transaction.
+    const grantsRemoved = mayHoldGrants(role)
+      ? 0
+      : await deleteAllGrantsOf(tx, ctx.orgId, memberId);
     await recordAudit(tx, ctx, {
       action: "member.role_changed",
       targetType: "member",
       targetId: memberId,
-      metadata: { userId: target.userId, before: target.role, after: role },
+      metadata: { userId: target.userId, before: target.role, after: role, grantsRemoved },
     });
     return { memberId, role };
   });
@@ -63,7 +73,7 @@ export async function removeMember(ctx: MemberContext, input: z.input<typeof mem
     const target = await repo.findMember(tx, ctx.orgId, memberId);
     if (!target) throw notFound("Member");
     assertMayManageRole(actor, { memberId, currentRole: target.role });
-    if (target.role === "OWNER") {
+    if (isOwnerRole(target.role)) {
       await assertNotLastOwner(tx, ctx.orgId, "The last OWNER cannot be removed");
     }
     await repo.deleteMember(tx, ctx.orgId, memberId);
@@ -82,7 +92,7 @@ export async function removeMember(ctx: MemberContext, input: z.input<typeof mem
 export async function leaveOrganization(ctx: MemberContext) {
   return withTenant(ctx.db, ctx.orgId, async (tx) => {
     const me = await lockAndReloadActor(tx, ctx);
-    if (me.role === "OWNER") {
+    if (isOwnerRole(me.role)) {
       await assertNotLastOwner(tx, ctx.orgId, "The last OWNER cannot leave the organization");
     }
     await repo.deleteMember(tx, ctx.orgId, ctx.memberId);

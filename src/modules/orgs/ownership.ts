@@ -7,6 +7,7 @@ import { withTenant } from "../../db/tenant.ts";
 import { AppError, badRequest, notFound } from "../../lib/errors.ts";
 import { recordAudit, recordSecurityEvent } from "../audit/record.ts";
 import { deleteOrganizationInput, memberIdInput, updateOrganizationInput } from "./inputs.ts";
+import { lockAndReloadActor } from "./members.ts";
 import * as repo from "./repo.ts";
 
 export function updateOrganization(
@@ -38,6 +39,7 @@ export function transferOwnership(ctx: MemberContext, input: z.input<typeof memb
   const { memberId } = memberIdInput.parse(input);
   if (memberId === ctx.memberId) throw badRequest("You already own this organization", "memberId");
   return withTenant(ctx.db, ctx.orgId, async (tx) => {
+    authorize(await lockAndReloadActor(tx, ctx), "org:transfer");
     const target = await repo.findMember(tx, ctx.orgId, memberId);
     if (!target) throw notFound("Member");
     await repo.updateMemberRole(tx, ctx.orgId, memberId, "OWNER");

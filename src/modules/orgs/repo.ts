@@ -1,5 +1,5 @@
-import { and, asc, eq, sql } from "drizzle-orm";
-import type { Role } from "../../access/statements.ts";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { ownerOnlyRoles, type Role } from "../../access/statements.ts";
 import type { Queryable, Tx } from "../../db/client.ts";
 import { invitation, member, organization, session, user } from "../../db/schema/index.ts";
 
@@ -59,7 +59,7 @@ export async function lockOwnerCount(tx: Tx, orgId: string): Promise<number> {
   const rows = await tx
     .select({ id: member.id })
     .from(member)
-    .where(and(eq(member.organizationId, orgId), eq(member.role, "OWNER")))
+    .where(and(eq(member.organizationId, orgId), inArray(member.role, [...ownerOnlyRoles])))
     .for("update");
   return rows.length;
 }
