@@ -3,4 +3,5 @@ export * from "./auth.ts";
 export * from "./orgs.ts";
 export * from "./sharing.ts";
 export { appRole } from "./tenant.ts";
+export * from "./vault.ts";
 export * from "./workflows.ts";

@@ -7,7 +7,7 @@ import { withTenant } from "../../db/tenant.ts";
 import { badRequest, notFound } from "../../lib/errors.ts";
 import { recordAudit } from "../audit/record.ts";
 import { findMember } from "../orgs/repo.ts";
-import { type ShareableType, shareableTypes } from "./assets.ts";
+import { assetTables, type ShareableType, shareableTypes } from "./assets.ts";
 import * as repo from "./repo.ts";
 
 const assetRef = z.object({ assetType: z.enum(shareableTypes), assetId: z.string().min(1) });
@@ -35,7 +35,7 @@ async function authorizedAsset(
   verb: string,
 ) {
   const asset = await repo.loadAssetAccess(tx, ctx, type, id);
-  if (!asset) throw notFound(type === "workflow" ? "Workflow" : "Asset");
+  if (!asset) throw notFound(assetTables[type].label);
   authorize(ctx, `${type}:${verb}` as Action, asset);
   return asset;
 }
