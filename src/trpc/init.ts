@@ -1,4 +1,5 @@
 import { initTRPC, TRPCError } from "@trpc/server";
+import { ZodError } from "zod";
 import type { RequestMeta } from "../access/context.ts";
 import { loadMemberContext, loadUserContext } from "../auth/context.ts";
 import { toPublicError, toTrpcCode } from "../lib/error-map.ts";
@@ -14,11 +15,7 @@ export interface TrpcContext {
 const t = initTRPC.context<TrpcContext>().create({
   isDev: false,
   errorFormatter({ shape, error }) {
-    const cause = error.cause ?? error;
-    const publicError =
-      error.code === "INTERNAL_SERVER_ERROR" || cause instanceof AppError || error.cause
-        ? toPublicError(cause)
-        : { code: error.code, message: error.message };
+    const publicError = publicErrorOf(error);
     return {
       message: publicError.message,
       code: shape.code,
@@ -32,6 +29,22 @@ const t = initTRPC.context<TrpcContext>().create({
     };
   },
 });
+
+/** What a client may see of a tRPC error. */
+function publicErrorOf(error: TRPCError): { code: string; message: string; details?: unknown } {
+  const cause = error.cause;
+  if (
+    error.code === "INTERNAL_SERVER_ERROR" ||
+    cause instanceof AppError ||
+    cause instanceof ZodError
+  ) {
+    return toPublicError(cause ?? error);
+  }
+  // tRPC's own refusals (malformed JSON, wrong method, unknown procedure) are client errors:
+  // keep their code and status. Any other cause (e.g. the JSON parser's) used to be reported
+  // as INTERNAL under a 400; its message echoes the input, so a fixed one is given instead.
+  return { code: error.code, message: cause ? "The request could not be parsed" : error.message };
+}
 
 /** Gives AppErrors their own tRPC code (and so HTTP status) instead of a generic 500. */
 const mapAppErrors = t.middleware(async ({ next }) => {
