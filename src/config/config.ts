@@ -1,4 +1,6 @@
-import { parseEnv, type RawEnv } from "./env.ts";
+import { type Keyring, parseKeyring } from "../modules/vault/keyring.ts";
+import { type AllowEntry, AllowlistError, parseAllowlist } from "../net/allowlist.ts";
+import { ConfigError, parseEnv, type RawEnv } from "./env.ts";
 import { loadOrCreateSecret } from "./secrets.ts";
 
 /** Everything the application needs, resolved once at start-up. */
@@ -10,7 +12,10 @@ export interface Config {
   databaseUrl: string | undefined;
   dataDir: string;
   authSecret: string;
-  encryptionKey: string;
+  /** The vault's keys: FLUXO_ENCRYPTION_KEY, or FLUXO_ENCRYPTION_KEYS (first is active). */
+  keyring: Keyring;
+  /** FLUXO_OUTBOUND_ALLOW: the explicit exceptions to the outbound network guard. */
+  outboundAllow: AllowEntry[];
   smtpUrl: string | undefined;
   mailFrom: string;
   trustedProxies: string[];
@@ -43,11 +48,25 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     databaseUrl: env.DATABASE_URL,
     dataDir: env.FLUXO_DATA_DIR,
     authSecret: secret("auth-secret", env.BETTER_AUTH_SECRET),
-    encryptionKey: secret("encryption-key", env.FLUXO_ENCRYPTION_KEY),
+    keyring: parseKeyring(
+      env.FLUXO_ENCRYPTION_KEYS
+        ? { keys: env.FLUXO_ENCRYPTION_KEYS, key: env.FLUXO_ENCRYPTION_KEY }
+        : { key: secret("encryption-key", env.FLUXO_ENCRYPTION_KEY) },
+    ),
+    outboundAllow: parseOutboundAllow(env.FLUXO_OUTBOUND_ALLOW),
     smtpUrl: env.SMTP_URL,
     mailFrom: env.MAIL_FROM,
     trustedProxies: env.FLUXO_TRUSTED_PROXIES,
     logLevel: env.LOG_LEVEL,
   };
   return { config, generated };
+}
+
+function parseOutboundAllow(value: string | undefined): AllowEntry[] {
+  try {
+    return parseAllowlist(value);
+  } catch (error) {
+    if (error instanceof AllowlistError) throw new ConfigError(error.message);
+    throw error;
+  }
 }

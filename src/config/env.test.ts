@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { deriveKeyId } from "../modules/vault/keyring.ts";
 import { loadConfig } from "./config.ts";
 import { ConfigError, parseEnv } from "./env.ts";
 
@@ -110,15 +111,17 @@ describe("development secrets", () => {
     }
     expect(readFileSync(files.authSecret, "utf8").trim()).toBe(first.config.authSecret);
     expect(first.config.authSecret.length).toBeGreaterThanOrEqual(32);
-    // The generated key has the format FLUXO_ENCRYPTION_KEY demands.
-    expect(
-      parseEnv({ FLUXO_ENCRYPTION_KEY: first.config.encryptionKey }).FLUXO_ENCRYPTION_KEY,
-    ).toBe(first.config.encryptionKey);
+    // The generated key has the format FLUXO_ENCRYPTION_KEY demands, and is the active key.
+    const generatedKey = readFileSync(files.encryptionKey, "utf8").trim();
+    expect(parseEnv({ FLUXO_ENCRYPTION_KEY: generatedKey }).FLUXO_ENCRYPTION_KEY).toBe(
+      generatedKey,
+    );
+    expect(first.config.keyring.activeKeyId).toBe(deriveKeyId(Buffer.from(generatedKey, "base64")));
 
     const second = loadConfig({ FLUXO_DATA_DIR: dataDir });
     expect(second.generated).toEqual([]);
     expect(second.config.authSecret).toBe(first.config.authSecret);
-    expect(second.config.encryptionKey).toBe(first.config.encryptionKey);
+    expect(second.config.keyring.activeKeyId).toBe(first.config.keyring.activeKeyId);
   });
 
   it("are not generated when given in the environment", () => {
@@ -132,7 +135,7 @@ describe("development secrets", () => {
     });
     expect(generated).toEqual([]);
     expect(config.authSecret).toBe(secret);
-    expect(config.encryptionKey).toBe(KEY);
+    expect(config.keyring.activeKeyId).toBe(deriveKeyId(Buffer.from(KEY, "base64")));
   });
 });
 
@@ -156,5 +159,35 @@ describe("the CLI", () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^fluxo: Invalid PORT: /);
     expect(result.stdout).toBe("");
+  });
+});
+
+describe("vault keys and the outbound allowlist", () => {
+  const base = { NODE_ENV: "test", FLUXO_DATA_DIR: join(tmpdir(), "fluxo-unused") };
+  it("FLUXO_ENCRYPTION_KEYS makes its first key active", () => {
+    const other = Buffer.alloc(32, 9).toString("base64");
+    const { config } = loadConfig({ ...base, FLUXO_ENCRYPTION_KEYS: `new:${other},old:${KEY}` });
+    expect(config.keyring.activeKeyId).toBe("new");
+    expect([...config.keyring.keys.keys()]).toEqual(["new", "old"]);
+  });
+
+  it("a malformed key list or allowlist stops start-up naming the variable", () => {
+    expect(() => loadConfig({ ...base, FLUXO_ENCRYPTION_KEYS: "a:short" })).toThrow(
+      /FLUXO_ENCRYPTION_KEYS/,
+    );
+    expect(() =>
+      loadConfig({ ...base, FLUXO_ENCRYPTION_KEY: KEY, FLUXO_OUTBOUND_ALLOW: "10.0.0.0/99" }),
+    ).toThrow(/FLUXO_OUTBOUND_ALLOW/);
+  });
+
+  it("production accepts FLUXO_ENCRYPTION_KEYS in place of FLUXO_ENCRYPTION_KEY", () => {
+    const { config } = loadConfig({
+      NODE_ENV: "production",
+      BETTER_AUTH_SECRET: "y".repeat(40),
+      BASE_URL: "https://fluxo.example.com",
+      FLUXO_ENCRYPTION_KEYS: `main:${KEY}`,
+      FLUXO_DATA_DIR: join(tmpdir(), "fluxo-unused"),
+    });
+    expect(config.keyring.activeKeyId).toBe("main");
   });
 });

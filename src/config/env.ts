@@ -30,6 +30,8 @@ const envSchema = z.object({
   FLUXO_DATA_DIR: z.string().min(1).default(".fluxo"),
   BETTER_AUTH_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   FLUXO_ENCRYPTION_KEY: encryptionKey.optional(),
+  FLUXO_ENCRYPTION_KEYS: z.string().optional(),
+  FLUXO_OUTBOUND_ALLOW: z.string().optional(),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")
@@ -45,7 +47,12 @@ export type RawEnv = z.infer<typeof envSchema>;
 
 export class ConfigError extends Error {}
 
-const requiredInProduction = ["BETTER_AUTH_SECRET", "FLUXO_ENCRYPTION_KEY", "BASE_URL"] as const;
+/** Variables production refuses to start without; alternatives are accepted for one another. */
+const requiredInProduction = [
+  ["BETTER_AUTH_SECRET"],
+  ["FLUXO_ENCRYPTION_KEY", "FLUXO_ENCRYPTION_KEYS"],
+  ["BASE_URL"],
+] as const;
 
 /** Parses the environment; throws ConfigError with one line naming the variable. */
 export function parseEnv(source: Record<string, string | undefined>): RawEnv {
@@ -59,7 +66,9 @@ export function parseEnv(source: Record<string, string | undefined>): RawEnv {
   const env = result.data;
   if (env.NODE_ENV === "production") {
     // Name every missing variable at once: an operator should not fix them one restart at a time.
-    const missing = requiredInProduction.filter((name) => !env[name]);
+    const missing = requiredInProduction
+      .filter((names) => names.every((name) => !env[name]))
+      .map((names) => names.join(" or "));
     if (missing.length) {
       throw new ConfigError(`Missing ${missing.join(", ")}: required when NODE_ENV=production`);
     }

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { AllowlistError, parseAllowlist } from "./allowlist.ts";
 import { OutboundBlockedError, OutboundError } from "./errors.ts";
-import { createOutbound, outboundFromEnv } from "./outbound.ts";
+import { createOutbound } from "./outbound.ts";
 import { loopbackOnlyConnect, NonLoopbackConnectError, stubResolver } from "./testing.ts";
 
 function setup(allow = "", table: Parameters<typeof stubResolver>[0] = {}) {
@@ -190,22 +190,5 @@ describe("vetHost (SMTP, PostgreSQL)", () => {
     await expect(setup().outbound.vetHost("public.test", port)).rejects.toThrow(
       "is not a valid port",
     );
-  });
-});
-
-describe("outboundFromEnv", () => {
-  it("reads FLUXO_OUTBOUND_ALLOW and fails clearly on a bad entry", async () => {
-    const resolver = stubResolver({ "loop.test": ["127.0.0.1"] });
-    const outbound = outboundFromEnv(
-      { FLUXO_OUTBOUND_ALLOW: "127.0.0.1:*" },
-      { resolver, connect: loopbackOnlyConnect() },
-    );
-    await expect(outbound.vetHost("loop.test", 1234)).resolves.toMatchObject({
-      address: "127.0.0.1",
-    });
-    await blocked(
-      outboundFromEnv({}, { resolver, connect: loopbackOnlyConnect() }).vetHost("loop.test", 1234),
-    );
-    expect(() => outboundFromEnv({ FLUXO_OUTBOUND_ALLOW: "::1" })).toThrow(AllowlistError);
   });
 });

@@ -168,11 +168,3 @@ export function createOutbound(options: OutboundOptions = {}): Outbound {
     },
   };
 }
-
-/** The guard as configured by the environment (FLUXO_OUTBOUND_ALLOW). Throws on a bad entry. */
-export function outboundFromEnv(
-  env: Record<string, string | undefined> = process.env,
-  overrides: Omit<OutboundOptions, "allow"> = {},
-): Outbound {
-  return createOutbound({ ...overrides, allow: parseAllowlist(env.FLUXO_OUTBOUND_ALLOW) });
-}

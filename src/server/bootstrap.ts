@@ -4,6 +4,7 @@ import { type Database, openDatabase } from "../db/client.ts";
 import { runMigrations } from "../db/migrate.ts";
 import type { Logger } from "../lib/logger.ts";
 import { createMailer } from "../lib/mailer.ts";
+import { createOutbound } from "../net/outbound.ts";
 import type { AppDeps } from "./deps.ts";
 
 /** Opens the database (applying migrations) and wires the collaborators together. */
@@ -17,7 +18,8 @@ export async function bootstrap(
   await runMigrations(db);
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger });
   const auth = createAuth({ config, db: db.db, mailer, logger });
-  return { config, database: db, auth, mailer, logger };
+  const outbound = createOutbound({ allow: config.outboundAllow });
+  return { config, database: db, auth, mailer, logger, keyring: config.keyring, outbound };
 }
 
 export async function shutdown(deps: AppDeps): Promise<void> {

@@ -3,6 +3,8 @@ import type { Config } from "../config/config.ts";
 import type { Database } from "../db/client.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { Mailer } from "../lib/mailer.ts";
+import type { Keyring } from "../modules/vault/keyring.ts";
+import type { Outbound } from "../net/outbound.ts";
 
 /** Long-lived collaborators the transports hand to services. */
 export interface AppDeps {
@@ -11,4 +13,8 @@ export interface AppDeps {
   auth: Auth;
   mailer: Mailer;
   logger: Logger;
+  /** The vault's keys (from config). */
+  keyring: Keyring;
+  /** The SSRF-guarded client every outbound connection goes through. */
+  outbound: Outbound;
 }

@@ -1,6 +1,7 @@
 import { Writable } from "node:stream";
 import type { Config } from "../../src/config/config.ts";
 import { createLogger } from "../../src/lib/logger.ts";
+import { parseKeyring } from "../../src/modules/vault/keyring.ts";
 import { createApp } from "../../src/server/app.ts";
 import { bootstrap, shutdown } from "../../src/server/bootstrap.ts";
 import { TestClient } from "./client.ts";
@@ -19,7 +20,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     databaseUrl: undefined,
     dataDir: ".fluxo-test",
     authSecret: "test-secret-0123456789-abcdefghijklmnopqrstuvwxyz",
-    encryptionKey: Buffer.alloc(32, 7).toString("base64"),
+    keyring: parseKeyring({ key: Buffer.alloc(32, 7).toString("base64") }),
+    outboundAllow: [],
     smtpUrl: undefined,
     mailFrom: "Fluxo <no-reply@fluxo.test>",
     trustedProxies: [],
