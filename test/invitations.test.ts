@@ -163,3 +163,24 @@ describe("invite → accept", () => {
     expect(err.status).toBe(401);
   });
 });
+
+describe("concurrent invitations", () => {
+  it("five simultaneous invitations of one address create exactly one pending invitation", async () => {
+    const { client: owner, orgId } = await orgOwner(t, "Race Org");
+    const email = uniqueEmail("race");
+    const results = await Promise.allSettled(
+      Array.from({ length: 5 }, () =>
+        owner.mutate("invitations.create", { email, role: "PARTICIPANT" }),
+      ),
+    );
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    for (const r of results.filter((r) => r.status === "rejected")) {
+      expect((r as PromiseRejectedResult).reason).toMatchObject({ status: 409 });
+    }
+    const rows = await dbRows(
+      t,
+      sql`select id from invitation where organization_id = ${orgId} and email = ${email} and status = 'pending'`,
+    );
+    expect(rows).toHaveLength(1);
+  });
+});

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, pgEnum, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { user } from "./auth.ts";
 import { tenantPolicy } from "./tenant.ts";
@@ -54,5 +55,12 @@ export const invitation = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     acceptedAt: timestamp("accepted_at", { withTimezone: true }),
   },
-  (t) => [index("invitation_org_idx").on(t.organizationId), tenantPolicy("invitation")],
+  (t) => [
+    index("invitation_org_idx").on(t.organizationId),
+    // One pending invitation per address and organization, even under concurrent invites.
+    uniqueIndex("invitation_pending_email_idx")
+      .on(t.organizationId, t.email)
+      .where(sql`status = 'pending'`),
+    tenantPolicy("invitation"),
+  ],
 ).enableRLS();

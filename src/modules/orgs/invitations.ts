@@ -37,19 +37,24 @@ export async function inviteMember(
       .innerJoin(userTable, eq(userTable.id, member.userId))
       .where(and(eq(member.organizationId, ctx.orgId), eq(userTable.email, email)));
     if (existing) throw conflict(`${email} is already a member`);
-    const pending = await repo.listPendingInvitations(tx, ctx.orgId);
-    if (pending.some((p) => p.email === email && p.expiresAt > new Date())) {
+    await repo.retireExpiredInvitations(tx, ctx.orgId, email);
+    const [created] = await tx
+      .insert(invitation)
+      .values({
+        id,
+        organizationId: ctx.orgId,
+        email,
+        role,
+        tokenHash: hashToken(token),
+        invitedBy: ctx.userId,
+        expiresAt,
+      })
+      // the partial unique index allows one pending invitation per address
+      .onConflictDoNothing()
+      .returning({ id: invitation.id });
+    if (!created) {
       throw conflict(`${email} already has a pending invitation; revoke it to send a new one`);
     }
-    await tx.insert(invitation).values({
-      id,
-      organizationId: ctx.orgId,
-      email,
-      role,
-      tokenHash: hashToken(token),
-      invitedBy: ctx.userId,
-      expiresAt,
-    });
     await recordAudit(tx, ctx, {
       action: "member.invited",
       targetType: "invitation",
@@ -69,7 +74,7 @@ export async function inviteMember(
     await withTenant(ctx.db, ctx.orgId, (tx) => repo.revokeInvitation(tx, ctx.orgId, id));
     throw new AppError(
       "UNAVAILABLE",
-      "The invitation e-mail could not be sent; nothing was created",
+      "The invitation e-mail could not be sent; the invitation was withdrawn",
     );
   }
   return { id, email, role, expiresAt };
@@ -100,15 +105,17 @@ export async function acceptInvitation(
   };
   return withTenant(user.db, found.organizationId, async (tx) => {
     if (!(await repo.markInvitationAccepted(tx, found.id))) throw notFound("Invitation");
-    if (await repo.findMembership(tx, found.organizationId, user.userId)) {
-      throw conflict("You are already a member of this organization");
-    }
-    await tx.insert(member).values({
-      id: memberId,
-      organizationId: found.organizationId,
-      userId: user.userId,
-      role: found.role,
-    });
+    const [joined] = await tx
+      .insert(member)
+      .values({
+        id: memberId,
+        organizationId: found.organizationId,
+        userId: user.userId,
+        role: found.role,
+      })
+      .onConflictDoNothing()
+      .returning({ id: member.id });
+    if (!joined) throw conflict("You are already a member of this organization");
     await repo.setActiveOrganization(tx, user.sessionId, found.organizationId);
     await recordAudit(tx, ctx, {
       action: "member.joined",

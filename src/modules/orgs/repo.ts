@@ -140,3 +140,18 @@ export async function clearActiveOrganizationForAll(tx: Tx, orgId: string) {
     .set({ activeOrganizationId: null })
     .where(eq(session.activeOrganizationId, orgId));
 }
+
+/** Pending invitations past their expiry stop counting as pending, so the address can be re-invited. */
+export async function retireExpiredInvitations(tx: Tx, orgId: string, email: string) {
+  await tx
+    .update(invitation)
+    .set({ status: "revoked" })
+    .where(
+      and(
+        eq(invitation.organizationId, orgId),
+        eq(invitation.email, email),
+        eq(invitation.status, "pending"),
+        sql`${invitation.expiresAt} <= now()`,
+      ),
+    );
+}
