@@ -4,8 +4,9 @@ import { openDatabase } from "../db/client.ts";
 import { runMigrations } from "../db/migrate.ts";
 import { createLogger } from "../lib/logger.ts";
 import { serveFluxo } from "../server/main.ts";
+import { vaultRotate } from "./vault.ts";
 
-const usage = "usage: fluxo <serve|migrate>";
+const usage = "usage: fluxo <serve | migrate | vault rotate>";
 
 async function main(command: string | undefined) {
   const { config, generated } = loadConfig();
@@ -29,6 +30,14 @@ async function main(command: string | undefined) {
       logger.info({ database: database.kind }, "migrations applied");
       return;
     }
+    case "vault":
+      if (process.argv[3] === "rotate") {
+        process.exitCode = await vaultRotate(config, logger);
+        return;
+      }
+      process.stderr.write(`${usage}\n`);
+      process.exitCode = 2;
+      return;
     default:
       process.stderr.write(`${usage}\n`);
       process.exitCode = 2;

@@ -1,15 +1,19 @@
 import { serve } from "@hono/node-server";
 import type { Config } from "../config/config.ts";
 import type { Logger } from "../lib/logger.ts";
+import { rotateCredentials } from "../modules/vault/rotate.ts";
 import { createApp } from "./app.ts";
 import { bootstrap, shutdown } from "./bootstrap.ts";
+import { claimEmbeddedDatabase } from "./pid-file.ts";
 
 const DRAIN_TIMEOUT_MS = 10_000;
 
 /** Serves Fluxo until SIGTERM/SIGINT, then drains in-flight requests and closes the database. */
 export async function serveFluxo(config: Config, logger: Logger): Promise<void> {
   const deps = await bootstrap(config, logger);
+  const releaseDatabase = config.databaseUrl ? () => {} : claimEmbeddedDatabase(config.dataDir);
   const app = createApp(deps);
+  rotateInBackground(deps.database.db, config, logger);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     logger.info(
       {
@@ -34,6 +38,7 @@ export async function serveFluxo(config: Config, logger: Logger): Promise<void> 
     force.unref();
     server.close(async () => {
       await shutdown(deps);
+      releaseDatabase();
       logger.info("stopped cleanly");
       process.exit(0);
     });
@@ -41,4 +46,26 @@ export async function serveFluxo(config: Config, logger: Logger): Promise<void> 
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
+}
+
+/** Credentials still under an older key are re-encrypted while the server serves. */
+function rotateInBackground(
+  db: Parameters<typeof rotateCredentials>[0],
+  config: Config,
+  logger: Logger,
+) {
+  rotateCredentials(db, config.keyring)
+    .then((result) => {
+      if (result.rotated || result.failed.length) {
+        logger.info(
+          {
+            activeKeyId: config.keyring.activeKeyId,
+            rotated: result.rotated,
+            failed: result.failed,
+          },
+          "vault rotation finished",
+        );
+      }
+    })
+    .catch((error: unknown) => logger.error({ err: error }, "vault rotation failed"));
 }

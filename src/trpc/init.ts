@@ -49,9 +49,11 @@ function publicErrorOf(error: TRPCError): { code: string; message: string; detai
 /** Gives AppErrors their own tRPC code (and so HTTP status) instead of a generic 500. */
 const mapAppErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof AppError) {
-    const cause = result.error.cause;
-    throw new TRPCError({ code: toTrpcCode(cause.code), message: cause.message, cause });
+  const cause = result.ok ? undefined : result.error.cause;
+  if (cause instanceof AppError || cause instanceof ZodError) {
+    // Services validate again (they are transport-neutral): their zod errors are client errors too.
+    const { code, message } = toPublicError(cause);
+    throw new TRPCError({ code: toTrpcCode(code), message, cause });
   }
   return result;
 });

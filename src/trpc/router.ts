@@ -35,6 +35,7 @@ import {
 } from "../modules/orgs/ownership.ts";
 import { orgProcedure, protectedProcedure, router } from "./init.ts";
 import { accessRouter, sharingRouter } from "./routers/access.ts";
+import { credentialsRouter } from "./routers/credentials.ts";
 import { workflowsRouter } from "./routers/workflows.ts";
 
 export const appRouter = router({
@@ -92,6 +93,7 @@ export const appRouter = router({
       .mutation(({ ctx, input }) => acceptInvitation(ctx.user, input)),
   }),
   workflows: workflowsRouter,
+  credentials: credentialsRouter,
   sharing: sharingRouter,
   access: accessRouter,
   audit: router({

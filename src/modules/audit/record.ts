@@ -10,8 +10,11 @@ export interface AuditEntry {
   metadata?: Record<string, unknown>;
 }
 
+/** Who acts, in which organization, from where: a member's context or a system job's. */
+export type AuditContext = Pick<MemberContext, "orgId" | "actor" | "meta">;
+
 /** Records a tenant audit event inside the transaction that makes the change. */
-export async function recordAudit(tx: Tx, ctx: MemberContext, entry: AuditEntry): Promise<void> {
+export async function recordAudit(tx: Tx, ctx: AuditContext, entry: AuditEntry): Promise<void> {
   const actor = ctx.actor;
   await tx.insert(auditEvent).values({
     id: randomUUID(),
