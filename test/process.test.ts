@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { request } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -52,15 +53,41 @@ describe("the server process", () => {
         body: JSON.stringify(body),
       });
     const credentials = { email: "persist@example.com", password: "correct horse battery" };
-    const signUp = () => post("sign-up/email", { ...credentials, name: "P" });
+
+    /**
+     * A sign-up sent in two halves: the server has started on the request (headers read)
+     * when SIGTERM arrives, and the rest of the body follows only afterwards.
+     */
+    function signUpInTwoHalves() {
+      const body = JSON.stringify({ ...credentials, name: "P" });
+      const req = request(`${base}/api/auth/sign-up/email`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(body),
+          origin: `http://localhost:${port}`,
+        },
+      });
+      const status = new Promise<number | undefined>((resolve, reject) => {
+        req.on("response", (res) => {
+          res.resume();
+          resolve(res.statusCode);
+        });
+        req.on("error", reject);
+      });
+      req.write(body.slice(0, 10));
+      return { status, finish: () => req.end(body.slice(10)) };
+    }
 
     const first = await startFluxo(port);
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
-    const inFlight = signUp(); // password hashing keeps this request busy for a while
-    await new Promise((r) => setTimeout(r, 10));
+    const inFlight = signUpInTwoHalves();
+    await new Promise((r) => setTimeout(r, 300));
     const code = exited(first.child);
     first.child.kill("SIGTERM");
-    expect((await inFlight).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 300));
+    inFlight.finish();
+    expect(await inFlight.status).toBe(200);
     expect(await code).toBe(0);
     expect(first.output()).toContain("stopped cleanly");
 

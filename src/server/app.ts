@@ -21,7 +21,8 @@ export function createApp(deps: AppDeps) {
   const app = new Hono<Env>();
   const clientIp = clientIpResolver(deps.config.trustedProxies);
 
-  app.use(requestId({ limitLength: 64 }));
+  // Ids are always generated here: a client-chosen X-Request-Id could forge log correlation.
+  app.use(requestId({ headerName: "" }));
   app.use(secureHeaders());
   app.use(async (c, next) => {
     const meta: RequestMeta = {
