@@ -1,0 +1,54 @@
+import type { z } from "zod";
+import type { Mailer } from "../../../lib/mailer.ts";
+import type { Outbound } from "../../../net/outbound.ts";
+import type { UnsealedCredential } from "../../vault/use.ts";
+
+/**
+ * What a node sees while it runs. Parameters arrive with every `{{ expression }}` already
+ * evaluated and validated by the node's schema. Secrets are reachable only through
+ * `useCredential`, which re-checks the grant and the type on every call.
+ */
+export interface NodeContext<P> {
+  orgId: string;
+  executionId: string;
+  nodeId: string;
+  parameters: P;
+  /** Aborted when the node's timeout passes or the execution is cancelled. */
+  signal: AbortSignal;
+  /** Every outbound connection goes through the guard. */
+  outbound: Outbound;
+  /** The instance's own mailer (for nodes that may send without an smtp credential). */
+  systemMailer: Mailer;
+  /** True when the node was given a credential. */
+  hasCredential: boolean;
+  /** Runs `provider` with the node's decrypted credential; the plaintext must not escape. */
+  useCredential<T>(provider: (credential: UnsealedCredential) => Promise<T>): Promise<T>;
+}
+
+/** A node's outcome: output data, and for branching nodes the port the execution follows. */
+export type NodeResult =
+  | { output: unknown; port?: string }
+  /** Park the execution until an event with `key` arrives or `timeoutMs` passes. */
+  | { wait: { key: string; timeoutMs: number } };
+
+export interface NodeType<P = unknown> {
+  type: string;
+  displayName: string;
+  kind: "trigger" | "action";
+  /** Validates the parameters after expression evaluation. */
+  parameters: z.ZodType<P>;
+  /** Parameter fields that must be literal (no expressions), e.g. a SQL statement. */
+  literalFields?: readonly string[];
+  /** Credential types the node accepts; `required` refuses a node saved without one. */
+  credential?: { types: readonly string[]; required: boolean };
+  /** Output ports; a node without this list has the single port "main". */
+  ports?: readonly string[];
+  /** Default retry policy; a node in a definition may override it. */
+  retry?: { attempts: number; backoffMs: number };
+  /** Default timeout in milliseconds; a node in a definition may override it. */
+  timeoutMs?: number;
+  run(ctx: NodeContext<P>): Promise<NodeResult>;
+}
+
+/** Keeps the literal parameter type of a node definition. */
+export const defineNode = <P>(node: NodeType<P>) => node;
