@@ -1,5 +1,6 @@
 export * from "./audit.ts";
 export * from "./auth.ts";
+export * from "./executions.ts";
 export * from "./orgs.ts";
 export * from "./sharing.ts";
 export { appRole } from "./tenant.ts";

@@ -1,4 +1,4 @@
-import { index, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { index, integer, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { user } from "./auth.ts";
 import { organizationId } from "./orgs.ts";
 import { grantTable, sharingColumns } from "./sharing.ts";
@@ -11,6 +11,10 @@ export const workflow = pgTable(
     organizationId: organizationId(),
     name: text("name").notNull(),
     description: text("description").notNull().default(""),
+    /** The version new executions run; null until a definition is saved. */
+    currentVersion: integer("current_version"),
+    /** SHA-256 of the incoming-webhook secret (shown once, rotatable). */
+    webhookSecretHash: text("webhook_secret_hash"),
     ...sharingColumns(),
     createdBy: text("created_by").references(() => user.id, { onDelete: "set null" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
