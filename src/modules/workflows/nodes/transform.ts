@@ -1,0 +1,18 @@
+import { z } from "zod";
+import { defineNode } from "./types.ts";
+
+export const transformParameters = z.strictObject({
+  /** Each field's value is usually an expression; the engine evaluates them before run. */
+  fields: z.record(z.string().min(1).max(256), z.unknown()),
+});
+
+/** Builds an object from (evaluated) expressions: the output is exactly `fields`. */
+export const transform = defineNode({
+  type: "transform",
+  displayName: "Transform",
+  kind: "action",
+  parameters: transformParameters,
+  async run(ctx) {
+    return { output: ctx.parameters.fields };
+  },
+});
