@@ -17,6 +17,9 @@ export type Queryable = Db | Tx;
 export interface Database {
   db: Db;
   kind: "pglite" | "postgres";
+  /** The raw driver behind `db`, for libraries that need their own access (the job queue). */
+  pglite?: PGlite;
+  pool?: pg.Pool;
   close(): Promise<void>;
 }
 
@@ -29,7 +32,7 @@ export async function openDatabase(options: {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
     pool.on("error", () => {}); // idle-client errors surface on the next query instead
     const db = drizzlePg({ client: pool, schema }) as unknown as Db;
-    return { db, kind: "postgres", close: () => pool.end() };
+    return { db, kind: "postgres", pool, close: () => pool.end() };
   }
   let dir: string | undefined;
   if (options.dataDir !== null) {
@@ -39,5 +42,5 @@ export async function openDatabase(options: {
   const client = dir ? new PGlite(dir) : new PGlite();
   await client.waitReady;
   const db = drizzlePglite({ client, schema }) as unknown as Db;
-  return { db, kind: "pglite", close: () => client.close() };
+  return { db, kind: "pglite", pglite: client, close: () => client.close() };
 }

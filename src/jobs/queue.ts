@@ -1,0 +1,121 @@
+import { type Job, PgBoss } from "pg-boss";
+import type { Database, Queryable } from "../db/client.ts";
+import { pgliteDb, poolDb, transactionDb } from "./adapters.ts";
+
+/**
+ * The job queue: pg-boss in its own schema (`pgboss`) of the app's database, on PGlite and on
+ * PostgreSQL alike. Delivery is at least once: a job whose worker dies is retried after its
+ * `expireInSeconds`, so handlers must be idempotent.
+ *
+ * PGlite constraint (one connection, each transaction holds it until it ends): while an app
+ * transaction is open, every other statement waits for it. So inside a transaction enqueue ONLY
+ * with `sendInTransaction(tx, …)`; `send()` there would wait for the transaction that waits for
+ * it. pg-boss itself cannot deadlock with app transactions: each of its statements (including
+ * its BEGIN…COMMIT maintenance blocks) is one PGlite call, it never holds the connection across
+ * an await, and transactional workers (which would) are not offered.
+ */
+export interface JobQueue {
+  /** Creates the queue if it does not exist yet (pg-boss refuses sends to unknown queues). */
+  createQueue(name: string): Promise<void>;
+  /** Enqueues a job; resolves to its id, or null when `singletonKey` suppressed a duplicate. */
+  send(name: string, data: object, options?: EnqueueOptions): Promise<string | null>;
+  /** Enqueues inside an open drizzle transaction: the job exists only if the transaction commits. */
+  sendInTransaction(
+    tx: Queryable,
+    name: string,
+    data: object,
+    options?: EnqueueOptions,
+  ): Promise<string | null>;
+  /**
+   * Runs `handler` for fetched jobs. Resolving completes the batch; throwing fails every job in
+   * it (each is retried per its retryLimit/retryDelay, then ends `failed`).
+   */
+  work<T extends object>(
+    name: string,
+    options: WorkerOptions,
+    handler: (jobs: QueueJob<T>[]) => Promise<void>,
+  ): Promise<string>;
+  /** graceful (default): wait up to `timeoutMs` for running handlers, then fail what is left. */
+  stop(options?: { graceful?: boolean; timeoutMs?: number }): Promise<void>;
+}
+
+export type QueueJob<T extends object> = Job<T>;
+
+export interface EnqueueOptions {
+  /** When the job becomes available: a date, or seconds from now. */
+  startAfter?: Date | number;
+  singletonKey?: string;
+  retryLimit?: number;
+  /** Seconds between attempts. */
+  retryDelay?: number;
+  /** How long one attempt may stay active before it counts as failed and is retried. */
+  expireInSeconds?: number;
+}
+
+export interface WorkerOptions {
+  /** Jobs per fetch. With 1, a worker waits a polling interval after every job: use more for throughput. */
+  batchSize?: number;
+  /** Seconds between polls when the queue was empty (≥ 0.5). */
+  pollingIntervalSeconds?: number;
+  /** Fetch loops run in parallel in this process. */
+  localConcurrency?: number;
+}
+
+export interface QueueOptions {
+  /** pg-boss reports background failures as events; unheard they would crash the process. */
+  onError: (error: Error) => void;
+  /** Queues to create on start, so sendInTransaction can use them at once. */
+  queues?: string[];
+  /**
+   * How often expired jobs (their worker died) are swept back to retry. Default 60 s; the
+   * effective redelivery delay is expireInSeconds plus up to this.
+   */
+  expirySweepSeconds?: number;
+}
+
+export async function createQueue(database: Database, options: QueueOptions): Promise<JobQueue> {
+  const boss = new PgBoss({
+    db: driverDb(database),
+    backend: database.kind === "pglite" ? "pglite" : "postgres",
+    schema: "pgboss",
+    // Expiry is handled by the supervise pass, which only visits queues whose monitor is due.
+    superviseIntervalSeconds: options.expirySweepSeconds ?? 60,
+    monitorIntervalSeconds: options.expirySweepSeconds ?? 60,
+    // REINDEX CONCURRENTLY gains nothing on a single-connection embedded database.
+    ...(database.kind === "pglite" ? { reindex: false } : {}),
+  });
+  boss.on("error", options.onError);
+  await boss.start();
+
+  // Queues known to pg-boss's in-memory cache. A cache miss is looked up outside the caller's
+  // transaction, which on PGlite would wait for that very transaction: sendInTransaction refuses.
+  const known = new Set<string>();
+  const createQueue = async (name: string) => {
+    await boss.createQueue(name);
+    known.add(name);
+  };
+  for (const name of options.queues ?? []) await createQueue(name);
+
+  return {
+    createQueue,
+    send: (name, data, opts = {}) => boss.send(name, data, opts),
+    sendInTransaction(tx, name, data, opts = {}) {
+      if (!known.has(name)) {
+        return Promise.reject(
+          new Error(`Queue "${name}" must be created before sendInTransaction`),
+        );
+      }
+      return boss.send(name, data, { ...opts, db: transactionDb(tx) });
+    },
+    // A full batch means a backlog: fetch again at once instead of sleeping a polling interval.
+    work: (name, opts, handler) => boss.work(name, { burstWhenBatchFull: true, ...opts }, handler),
+    stop: ({ graceful = true, timeoutMs = 30_000 } = {}) =>
+      boss.stop({ graceful, timeout: timeoutMs }),
+  };
+}
+
+function driverDb(database: Database) {
+  if (database.kind === "pglite" && database.pglite) return pgliteDb(database.pglite);
+  if (database.kind === "postgres" && database.pool) return poolDb(database.pool);
+  throw new Error("The job queue needs the raw driver of the database (pglite or pool)");
+}
