@@ -3,10 +3,10 @@ import { ConfigError } from "../config/env.ts";
 import { openDatabase } from "../db/client.ts";
 import { runMigrations } from "../db/migrate.ts";
 import { createLogger } from "../lib/logger.ts";
-import { serveFluxo } from "../server/main.ts";
+import { runWorker, serveFluxo } from "../server/main.ts";
 import { vaultRotate } from "./vault.ts";
 
-const usage = "usage: fluxo <serve | migrate | vault rotate>";
+const usage = "usage: fluxo <serve | worker | migrate | vault rotate>";
 
 async function main(command: string | undefined) {
   const { config, generated } = loadConfig();
@@ -20,6 +20,15 @@ async function main(command: string | undefined) {
   switch (command) {
     case "serve":
       return serveFluxo(config, logger);
+    case "worker":
+      if (!config.databaseUrl) {
+        process.stderr.write(
+          "fluxo: a separate worker needs DATABASE_URL (the embedded database belongs to the server)\n",
+        );
+        process.exitCode = 2;
+        return;
+      }
+      return runWorker(config, logger);
     case "migrate": {
       const database = await openDatabase({
         databaseUrl: config.databaseUrl,

@@ -20,6 +20,12 @@ export interface Config {
   mailFrom: string;
   trustedProxies: string[];
   logLevel: RawEnv["LOG_LEVEL"];
+  /** Executions of one organization advanced at the same time, at most. */
+  orgConcurrency: number;
+  /** Incoming-webhook requests accepted per workflow per minute. */
+  webhookRatePerMinute: number;
+  /** `npm start` runs the engine's workers in the server process unless this is false. */
+  inProcessWorker: boolean;
 }
 
 export interface SecretNotice {
@@ -58,6 +64,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     mailFrom: env.MAIL_FROM,
     trustedProxies: env.FLUXO_TRUSTED_PROXIES,
     logLevel: env.LOG_LEVEL,
+    orgConcurrency: env.FLUXO_ORG_CONCURRENCY,
+    webhookRatePerMinute: env.FLUXO_WEBHOOK_RATE_PER_MINUTE,
+    inProcessWorker: env.FLUXO_IN_PROCESS_WORKER === "true",
   };
   return { config, generated };
 }

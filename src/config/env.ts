@@ -40,6 +40,9 @@ const envSchema = z.object({
   FLUXO_TRUSTED_PROXIES: csv.refine((list) => list.every(isValidCidrOrIp), {
     message: "must be a comma-separated list of IP addresses or CIDR ranges",
   }),
+  FLUXO_ORG_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(20),
+  FLUXO_WEBHOOK_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
+  FLUXO_IN_PROCESS_WORKER: z.enum(["true", "false"]).default("true"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

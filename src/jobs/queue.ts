@@ -35,6 +35,16 @@ export interface JobQueue {
     options: WorkerOptions,
     handler: (jobs: QueueJob<T>[]) => Promise<void>,
   ): Promise<string>;
+  /** Sends `data` to queue `name` on a cron schedule, keyed by `key`; written in `tx`. */
+  scheduleInTransaction(
+    tx: Queryable,
+    name: string,
+    cron: string,
+    data: object,
+    options: { key: string; tz?: string },
+  ): Promise<void>;
+  /** Removes the schedule `key` of queue `name`; written in `tx`. */
+  unscheduleInTransaction(tx: Queryable, name: string, key: string): Promise<void>;
   /** graceful (default): wait up to `timeoutMs` for running handlers, then fail what is left. */
   stop(options?: { graceful?: boolean; timeoutMs?: number }): Promise<void>;
 }
@@ -107,6 +117,10 @@ export async function createQueue(database: Database, options: QueueOptions): Pr
       }
       return boss.send(name, data, { ...opts, db: transactionDb(tx) });
     },
+    scheduleInTransaction: (tx, name, cron, data, opts) =>
+      boss.schedule(name, cron, data, { ...opts, db: transactionDb(tx) }),
+    unscheduleInTransaction: (tx, name, key) =>
+      boss.unschedule(name, key, { db: transactionDb(tx) }),
     // A full batch means a backlog: fetch again at once instead of sleeping a polling interval.
     work: (name, opts, handler) => boss.work(name, { burstWhenBatchFull: true, ...opts }, handler),
     stop: ({ graceful = true, timeoutMs = 30_000 } = {}) =>

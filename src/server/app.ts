@@ -10,6 +10,7 @@ import { appRouter } from "../trpc/router.ts";
 import { clientIpResolver } from "./client-ip.ts";
 import type { AppDeps } from "./deps.ts";
 import { healthRoutes } from "./health.ts";
+import { hookRoutes } from "./hooks.ts";
 import { requireSameOrigin } from "./origin-check.ts";
 
 type Env = { Variables: { meta: RequestMeta; log: Logger; requestId: string } };
@@ -49,6 +50,7 @@ export function createApp(deps: AppDeps) {
   });
 
   app.route("/", healthRoutes(deps));
+  app.route("/", hookRoutes(deps.engine, { perMinute: deps.config.webhookRatePerMinute }));
 
   app.on(["GET", "POST"], "/api/auth/*", (c) => {
     const headers = new Headers(c.req.raw.headers);

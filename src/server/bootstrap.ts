@@ -2,8 +2,10 @@ import { createAuth } from "../auth/auth.ts";
 import type { Config } from "../config/config.ts";
 import { type Database, openDatabase } from "../db/client.ts";
 import { runMigrations } from "../db/migrate.ts";
+import { createQueue } from "../jobs/queue.ts";
 import type { Logger } from "../lib/logger.ts";
 import { createMailer } from "../lib/mailer.ts";
+import { ENGINE_QUEUES, queueEnqueue } from "../modules/workflows/engine/worker.ts";
 import { createOutbound } from "../net/outbound.ts";
 import type { AppDeps } from "./deps.ts";
 
@@ -19,10 +21,35 @@ export async function bootstrap(
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, logger });
   const auth = createAuth({ config, db: db.db, mailer, logger });
   const outbound = createOutbound({ allow: config.outboundAllow });
-  return { config, database: db, auth, mailer, logger, keyring: config.keyring, outbound };
+  const queue = await createQueue(db, {
+    onError: (error) => logger.error({ err: error }, "job queue error"),
+    queues: ENGINE_QUEUES,
+  });
+  const engine = {
+    db: db.db,
+    keyring: config.keyring,
+    outbound,
+    mailer,
+    logger,
+    enqueue: queueEnqueue(queue),
+    schedules: queue,
+    orgConcurrency: config.orgConcurrency,
+  };
+  return {
+    config,
+    database: db,
+    auth,
+    mailer,
+    logger,
+    keyring: config.keyring,
+    outbound,
+    queue,
+    engine,
+  };
 }
 
 export async function shutdown(deps: AppDeps): Promise<void> {
+  await deps.queue.stop({ graceful: true, timeoutMs: 10_000 });
   deps.mailer.close();
   await deps.database.close();
 }

@@ -1,9 +1,11 @@
 import type { Auth } from "../auth/auth.ts";
 import type { Config } from "../config/config.ts";
 import type { Database } from "../db/client.ts";
+import type { JobQueue } from "../jobs/queue.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { Mailer } from "../lib/mailer.ts";
 import type { Keyring } from "../modules/vault/keyring.ts";
+import type { EngineDeps } from "../modules/workflows/engine/deps.ts";
 import type { Outbound } from "../net/outbound.ts";
 
 /** Long-lived collaborators the transports hand to services. */
@@ -17,4 +19,8 @@ export interface AppDeps {
   keyring: Keyring;
   /** The SSRF-guarded client every outbound connection goes through. */
   outbound: Outbound;
+  /** The job queue (pg-boss) on the same database. */
+  queue: JobQueue;
+  /** What the workflow engine works with. */
+  engine: EngineDeps;
 }

@@ -36,7 +36,7 @@ import {
 import { orgProcedure, protectedProcedure, router } from "./init.ts";
 import { accessRouter, sharingRouter } from "./routers/access.ts";
 import { credentialsRouter } from "./routers/credentials.ts";
-import { workflowsRouter } from "./routers/workflows.ts";
+import { executionsRouter, workflowsRouter } from "./routers/workflows.ts";
 
 export const appRouter = router({
   me: protectedProcedure.query(({ ctx }) => ({
@@ -93,6 +93,7 @@ export const appRouter = router({
       .mutation(({ ctx, input }) => acceptInvitation(ctx.user, input)),
   }),
   workflows: workflowsRouter,
+  executions: executionsRouter,
   credentials: credentialsRouter,
   sharing: sharingRouter,
   access: accessRouter,

@@ -1,4 +1,4 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { viewableAssets } from "../../access/asset-filter.ts";
 import type { MemberContext } from "../../access/context.ts";
 import type { Queryable, Tx } from "../../db/client.ts";
@@ -10,6 +10,8 @@ const columns = {
   description: workflow.description,
   sharingMode: workflow.sharingMode,
   defaultLevel: workflow.defaultLevel,
+  currentVersion: workflow.currentVersion,
+  hasWebhookSecret: sql<boolean>`${workflow.webhookSecretHash} is not null`,
   createdBy: workflow.createdBy,
   createdAt: workflow.createdAt,
   updatedAt: workflow.updatedAt,
@@ -58,4 +60,32 @@ export async function update(
 
 export async function remove(tx: Tx, ctx: MemberContext, id: string) {
   await tx.delete(workflow).where(and(eq(workflow.organizationId, ctx.orgId), eq(workflow.id, id)));
+}
+
+export async function setCurrentVersion(tx: Tx, ctx: MemberContext, id: string, version: number) {
+  await tx
+    .update(workflow)
+    .set({ currentVersion: version, updatedAt: new Date() })
+    .where(and(eq(workflow.organizationId, ctx.orgId), eq(workflow.id, id)));
+}
+
+export async function setWebhookSecretHash(tx: Tx, ctx: MemberContext, id: string, hash: string) {
+  await tx
+    .update(workflow)
+    .set({ webhookSecretHash: hash })
+    .where(and(eq(workflow.organizationId, ctx.orgId), eq(workflow.id, id)));
+}
+
+/** For triggers (webhook route, schedules), which know only the workflow id, not its org yet. */
+export async function findTriggerTarget(db: Queryable, id: string) {
+  const [row] = await db
+    .select({
+      id: workflow.id,
+      organizationId: workflow.organizationId,
+      currentVersion: workflow.currentVersion,
+      webhookSecretHash: workflow.webhookSecretHash,
+    })
+    .from(workflow)
+    .where(eq(workflow.id, id));
+  return row;
 }

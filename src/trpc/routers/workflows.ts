@@ -1,4 +1,19 @@
+import {
+  definitionInputs,
+  getDefinition,
+  rotateWebhookSecret,
+  saveDefinition,
+} from "../../modules/workflows/definitions.ts";
+import { executionInputs } from "../../modules/workflows/executions/inputs.ts";
+import {
+  cancelExecution,
+  getExecution,
+  listExecutions,
+  runWorkflow,
+  signalExecution,
+} from "../../modules/workflows/executions/service.ts";
 import { workflowInputs } from "../../modules/workflows/inputs.ts";
+import { listNodeTypes } from "../../modules/workflows/nodes/describe.ts";
 import {
   createWorkflow,
   deleteWorkflow,
@@ -9,6 +24,19 @@ import {
 import { orgProcedure, router } from "../init.ts";
 
 export const workflowsRouter = router({
+  nodeTypes: orgProcedure.query(() => listNodeTypes()),
+  getDefinition: orgProcedure
+    .input(definitionInputs.get)
+    .query(({ ctx, input }) => getDefinition(ctx.member, input)),
+  saveDefinition: orgProcedure
+    .input(definitionInputs.save)
+    .mutation(({ ctx, input }) => saveDefinition(ctx.deps.engine, ctx.member, input)),
+  rotateWebhookSecret: orgProcedure
+    .input(definitionInputs.id)
+    .mutation(({ ctx, input }) => rotateWebhookSecret(ctx.member, input)),
+  run: orgProcedure
+    .input(executionInputs.run)
+    .mutation(({ ctx, input }) => runWorkflow(ctx.deps.engine, ctx.member, input)),
   list: orgProcedure.query(({ ctx }) => listWorkflows(ctx.member)),
   get: orgProcedure
     .input(workflowInputs.id)
@@ -22,4 +50,19 @@ export const workflowsRouter = router({
   delete: orgProcedure
     .input(workflowInputs.id)
     .mutation(({ ctx, input }) => deleteWorkflow(ctx.member, input)),
+});
+
+export const executionsRouter = router({
+  list: orgProcedure
+    .input(executionInputs.list)
+    .query(({ ctx, input }) => listExecutions(ctx.member, input)),
+  get: orgProcedure
+    .input(executionInputs.id)
+    .query(({ ctx, input }) => getExecution(ctx.member, input)),
+  cancel: orgProcedure
+    .input(executionInputs.id)
+    .mutation(({ ctx, input }) => cancelExecution(ctx.member, input)),
+  signal: orgProcedure
+    .input(executionInputs.signal)
+    .mutation(({ ctx, input }) => signalExecution(ctx.deps.engine, ctx.member, input)),
 });

@@ -1,0 +1,133 @@
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import { authorize, isAllowed } from "../../access/authorize.ts";
+import type { MemberContext } from "../../access/context.ts";
+import type { Tx } from "../../db/client.ts";
+import { workflowVersion } from "../../db/schema/index.ts";
+import { withTenant } from "../../db/tenant.ts";
+import { notFound } from "../../lib/errors.ts";
+import { hashToken, newToken } from "../../lib/tokens.ts";
+import { recordAudit } from "../audit/record.ts";
+import { loadAssetAccess } from "../sharing/repo.ts";
+import { findMetadata } from "../vault/repo.ts";
+import type { WorkflowDefinition } from "./definition.ts";
+import type { EngineDeps } from "./engine/deps.ts";
+import { findVersion } from "./engine/repo.ts";
+import { syncSchedule } from "./engine/schedules.ts";
+import * as repo from "./repo.ts";
+import { type CredentialCheck, validateDefinition } from "./validate.ts";
+
+export const definitionInputs = {
+  save: z.object({ workflowId: z.string().min(1), definition: z.unknown() }),
+  get: z.object({ workflowId: z.string().min(1), version: z.number().int().min(1).optional() }),
+  id: z.object({ workflowId: z.string().min(1) }),
+};
+
+async function authorizedWorkflow(
+  tx: Tx,
+  ctx: MemberContext,
+  workflowId: string,
+  verb: "view" | "edit",
+) {
+  const access = await loadAssetAccess(tx, ctx, "workflow", workflowId);
+  if (!access) throw notFound("Workflow");
+  authorize(ctx, `workflow:${verb}`, access);
+  const found = await repo.findById(tx, ctx, workflowId);
+  if (!found) throw notFound("Workflow");
+  return found;
+}
+
+/** A credential is usable in a node when the saving member may use it and its type fits. */
+function credentialCheck(tx: Tx, ctx: MemberContext): CredentialCheck {
+  return async (credentialId, accepts) => {
+    const access = await loadAssetAccess(tx, ctx, "credential", credentialId);
+    if (!access || !isAllowed(ctx, "credential:view", access))
+      return `credential ${credentialId} not found`;
+    const found = await findMetadata(tx, ctx, credentialId);
+    if (!found) return `credential ${credentialId} not found`;
+    if (!isAllowed(ctx, "credential:use", access))
+      return `you may not use credential "${found.name}"`;
+    if (!accepts.includes(found.type)) {
+      return `credential "${found.name}" is of type ${found.type}; this node accepts ${accepts.join(", ")}`;
+    }
+    return null;
+  };
+}
+
+const usesWebhook = (definition: WorkflowDefinition) =>
+  definition.nodes.some((n) => n.type === "webhook_trigger");
+
+/**
+ * Validates and saves a new version; it becomes the one new executions run, with the saving
+ * member's authority over credentials. A first webhook trigger gets its secret, shown once.
+ */
+export function saveDefinition(
+  engine: Pick<EngineDeps, "schedules">,
+  ctx: MemberContext,
+  input: z.input<typeof definitionInputs.save>,
+) {
+  const { workflowId, definition: raw } = definitionInputs.save.parse(input);
+  return withTenant(ctx.db, ctx.orgId, async (tx) => {
+    const workflow = await authorizedWorkflow(tx, ctx, workflowId, "edit");
+    const definition = await validateDefinition(raw, credentialCheck(tx, ctx));
+    const version = (workflow.currentVersion ?? 0) + 1;
+    await tx.insert(workflowVersion).values({
+      id: randomUUID(),
+      organizationId: ctx.orgId,
+      workflowId,
+      version,
+      definition,
+      authorMemberId: ctx.memberId,
+      createdBy: ctx.userId,
+    });
+    await repo.setCurrentVersion(tx, ctx, workflowId, version);
+    await syncSchedule(engine.schedules, tx, { orgId: ctx.orgId, workflowId }, definition);
+    let webhookSecret: string | undefined;
+    if (usesWebhook(definition) && !workflow.hasWebhookSecret) {
+      webhookSecret = newToken();
+      await repo.setWebhookSecretHash(tx, ctx, workflowId, hashToken(webhookSecret));
+    }
+    await recordAudit(tx, ctx, {
+      action: "workflow.definition_saved",
+      targetType: "workflow",
+      targetId: workflowId,
+      metadata: { version, nodes: definition.nodes.length },
+    });
+    return { workflowId, version, ...(webhookSecret && { webhookSecret }) };
+  });
+}
+
+export function getDefinition(ctx: MemberContext, input: z.input<typeof definitionInputs.get>) {
+  const { workflowId, version } = definitionInputs.get.parse(input);
+  return withTenant(ctx.db, ctx.orgId, async (tx) => {
+    const workflow = await authorizedWorkflow(tx, ctx, workflowId, "view");
+    const wanted = version ?? workflow.currentVersion;
+    const found = wanted ? await findVersion(tx, ctx.orgId, workflowId, wanted) : undefined;
+    if (!found) throw notFound("Workflow version");
+    return {
+      workflowId,
+      version: found.version,
+      definition: found.definition,
+      createdAt: found.createdAt,
+    };
+  });
+}
+
+/** A new incoming-webhook secret, shown once; the old one stops working at once. */
+export function rotateWebhookSecret(
+  ctx: MemberContext,
+  input: z.input<typeof definitionInputs.id>,
+) {
+  const { workflowId } = definitionInputs.id.parse(input);
+  return withTenant(ctx.db, ctx.orgId, async (tx) => {
+    await authorizedWorkflow(tx, ctx, workflowId, "edit");
+    const webhookSecret = newToken();
+    await repo.setWebhookSecretHash(tx, ctx, workflowId, hashToken(webhookSecret));
+    await recordAudit(tx, ctx, {
+      action: "workflow.webhook_secret_rotated",
+      targetType: "workflow",
+      targetId: workflowId,
+    });
+    return { workflowId, webhookSecret };
+  });
+}

@@ -1,0 +1,33 @@
+import type { Db, Tx } from "../../../db/client.ts";
+import type { JobQueue } from "../../../jobs/queue.ts";
+import type { Logger } from "../../../lib/logger.ts";
+import type { Mailer } from "../../../lib/mailer.ts";
+import type { Outbound } from "../../../net/outbound.ts";
+import type { Keyring } from "../../vault/keyring.ts";
+
+/** Jobs the engine puts on the queue; payloads carry ids only, never secrets. */
+export type EngineJob =
+  | { name: "execution.advance"; data: { orgId: string; executionId: string } }
+  | {
+      name: "execution.wait-timeout";
+      data: { orgId: string; executionId: string; nodeId: string };
+    };
+
+export interface EnqueueOptions {
+  startAfterSeconds?: number;
+  /** Enqueue inside this transaction, so the job exists exactly when the change commits. */
+  tx?: Tx;
+}
+
+export interface EngineDeps {
+  db: Db;
+  keyring: Keyring;
+  outbound: Outbound;
+  mailer: Mailer;
+  logger: Logger;
+  enqueue(job: EngineJob, options?: EnqueueOptions): Promise<void>;
+  /** Cron schedules of workflows with a schedule trigger. */
+  schedules: Pick<JobQueue, "scheduleInTransaction" | "unscheduleInTransaction">;
+  /** Executions of one organization advanced at the same time, at most. */
+  orgConcurrency: number;
+}

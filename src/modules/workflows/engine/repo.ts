@@ -1,0 +1,184 @@
+import { randomUUID } from "node:crypto";
+import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import type { Queryable, Tx } from "../../../db/client.ts";
+import { execution, executionStep, workflowVersion } from "../../../db/schema/index.ts";
+
+export type ExecutionRow = typeof execution.$inferSelect;
+export type StepRow = typeof executionStep.$inferSelect;
+
+export async function findExecution(db: Queryable, orgId: string, id: string) {
+  const [row] = await db
+    .select()
+    .from(execution)
+    .where(and(eq(execution.organizationId, orgId), eq(execution.id, id)));
+  return row;
+}
+
+export async function findVersion(
+  db: Queryable,
+  orgId: string,
+  workflowId: string,
+  version: number,
+) {
+  const [row] = await db
+    .select()
+    .from(workflowVersion)
+    .where(
+      and(
+        eq(workflowVersion.organizationId, orgId),
+        eq(workflowVersion.workflowId, workflowId),
+        eq(workflowVersion.version, version),
+      ),
+    );
+  return row;
+}
+
+export function listSteps(db: Queryable, orgId: string, executionId: string) {
+  return db
+    .select()
+    .from(executionStep)
+    .where(
+      and(eq(executionStep.organizationId, orgId), eq(executionStep.executionId, executionId)),
+    );
+}
+
+/**
+ * Claims the execution for one worker until `until`: succeeds only if nobody holds an
+ * unexpired lease and the execution is still meant to run. A redelivered job for an
+ * execution another worker is advancing gets false and backs off.
+ */
+export async function claimLease(
+  tx: Tx,
+  orgId: string,
+  id: string,
+  until: Date,
+): Promise<"claimed" | "busy" | "settled"> {
+  const rows = await tx
+    .update(execution)
+    .set({
+      leaseUntil: until,
+      status: "running",
+      startedAt: sql`coalesce(${execution.startedAt}, now())`,
+    })
+    .where(
+      and(
+        eq(execution.organizationId, orgId),
+        eq(execution.id, id),
+        inArray(execution.status, ["queued", "running"]),
+        or(isNull(execution.leaseUntil), lt(execution.leaseUntil, sql`now()`)),
+      ),
+    )
+    .returning({ id: execution.id });
+  if (rows.length === 1) return "claimed";
+  const current = await findExecution(tx, orgId, id);
+  return current && (current.status === "queued" || current.status === "running")
+    ? "busy"
+    : "settled";
+}
+
+export async function renewLease(tx: Tx, orgId: string, id: string, until: Date) {
+  await tx
+    .update(execution)
+    .set({ leaseUntil: until })
+    .where(
+      and(
+        eq(execution.organizationId, orgId),
+        eq(execution.id, id),
+        eq(execution.status, "running"),
+      ),
+    );
+}
+
+/** Executions of the org currently being advanced by some worker. */
+export async function countRunning(db: Queryable, orgId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(execution)
+    .where(
+      and(
+        eq(execution.organizationId, orgId),
+        eq(execution.status, "running"),
+        sql`${execution.leaseUntil} > now()`,
+      ),
+    );
+  return Number(row?.n ?? 0);
+}
+
+export async function finishExecution(
+  tx: Tx,
+  orgId: string,
+  id: string,
+  outcome: { status: "succeeded" | "failed" | "waiting" | "queued"; error?: string },
+) {
+  const final = outcome.status === "succeeded" || outcome.status === "failed";
+  await tx
+    .update(execution)
+    .set({
+      status: outcome.status,
+      error: outcome.error ?? null,
+      leaseUntil: null,
+      ...(final ? { finishedAt: sql`now()` } : {}),
+    })
+    .where(
+      and(
+        eq(execution.organizationId, orgId),
+        eq(execution.id, id),
+        eq(execution.status, "running"),
+      ),
+    );
+}
+
+/** Creates or replaces a node's step row (one row per node; `attempt` counts the tries). */
+export async function saveStep(
+  tx: Tx,
+  orgId: string,
+  executionId: string,
+  nodeId: string,
+  values: Partial<typeof executionStep.$inferInsert> & { status: StepRow["status"] },
+) {
+  await tx
+    .insert(executionStep)
+    .values({ id: randomUUID(), organizationId: orgId, executionId, nodeId, ...values })
+    .onConflictDoUpdate({ target: [executionStep.executionId, executionStep.nodeId], set: values });
+}
+
+/** Resolves a waiting step once: false when it was no longer waiting (already resolved). */
+export async function resolveWait(
+  tx: Tx,
+  orgId: string,
+  executionId: string,
+  match: { waitKey: string } | { nodeId: string },
+  outcome: { status: "succeeded" | "failed"; port?: string; output?: unknown; error?: string },
+): Promise<StepRow | undefined> {
+  const rows = await tx
+    .update(executionStep)
+    .set({ ...outcome, finishedAt: sql`now()`, waitKey: null })
+    .where(
+      and(
+        eq(executionStep.organizationId, orgId),
+        eq(executionStep.executionId, executionId),
+        eq(executionStep.status, "waiting"),
+        "waitKey" in match
+          ? eq(executionStep.waitKey, match.waitKey)
+          : eq(executionStep.nodeId, match.nodeId),
+      ),
+    )
+    .returning();
+  return rows[0];
+}
+
+/** Puts a waiting execution back in the queue; false when it is not waiting (e.g. cancelled). */
+export async function requeueWaiting(tx: Tx, orgId: string, id: string): Promise<boolean> {
+  const rows = await tx
+    .update(execution)
+    .set({ status: "queued" })
+    .where(
+      and(
+        eq(execution.organizationId, orgId),
+        eq(execution.id, id),
+        eq(execution.status, "waiting"),
+      ),
+    )
+    .returning({ id: execution.id });
+  return rows.length === 1;
+}

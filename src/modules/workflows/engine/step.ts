@@ -1,0 +1,164 @@
+import type { MemberContext } from "../../../access/context.ts";
+import { withTenant } from "../../../db/tenant.ts";
+import { withCredential } from "../../vault/use.ts";
+import type { DefinitionNode } from "../definition.ts";
+import { evaluateParameters } from "../expressions.ts";
+import type { NodeResult, NodeType } from "../nodes/types.ts";
+import type { EngineDeps } from "./deps.ts";
+import { redact } from "./log-view.ts";
+import { type StepRow, saveStep } from "./repo.ts";
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+const MAX_OUTPUT_CHARS = 1_000_000;
+
+export type StepOutcome = "continue" | "wait" | "retry-later" | "failed";
+
+export interface StepRun {
+  ctx: MemberContext;
+  executionId: string;
+  node: DefinitionNode;
+  type: NodeType<unknown>;
+  prior: StepRow | undefined;
+  /** What expressions see: the trigger payload and earlier nodes' outputs. */
+  data: { trigger: unknown; nodes: Record<string, unknown> };
+}
+
+class NodeTimeout extends Error {}
+
+/**
+ * Runs one node: evaluate its parameters, call it under a timeout, persist the outcome.
+ * Data problems (a bad expression, parameters the node refuses) fail at once; anything else
+ * is retried per the node's policy, by re-enqueueing the execution after a backoff.
+ */
+export async function runStep(deps: EngineDeps, run: StepRun): Promise<StepOutcome> {
+  const { ctx, executionId, node, type, prior } = run;
+  const save = (values: Parameters<typeof saveStep>[4]) =>
+    withTenant(deps.db, ctx.orgId, (tx) => saveStep(tx, ctx.orgId, executionId, node.id, values));
+  const retry = node.retry ?? type.retry ?? { attempts: 1, backoffMs: 0 };
+  const resumed = prior?.status === "running" || prior?.status === "retrying";
+  const attempt = resumed ? (prior?.attempt ?? 0) + 1 : 1;
+  if (attempt > retry.attempts) {
+    await save({
+      status: "failed",
+      error: prior?.error ?? "interrupted, and no attempts are left",
+      finishedAt: new Date(),
+    });
+    return "failed";
+  }
+  const startedAt = new Date();
+  await save({ status: "running", attempt, startedAt, error: null, finishedAt: null });
+
+  let parameters: unknown;
+  try {
+    parameters = type.parameters.parse(await evaluateParameters(node.parameters, run.data));
+  } catch (error) {
+    await save({ status: "failed", error: describe(error), finishedAt: new Date() });
+    return "failed";
+  }
+
+  const finished = () => ({ finishedAt: new Date(), durationMs: Date.now() - startedAt.getTime() });
+  try {
+    const result = await callWithTimeout(deps, run, parameters);
+    if ("wait" in result) {
+      const waitUntil = new Date(Date.now() + result.wait.timeoutMs);
+      await withTenant(deps.db, ctx.orgId, async (tx) => {
+        await saveStep(tx, ctx.orgId, executionId, node.id, {
+          status: "waiting",
+          input: redact(parameters),
+          waitKey: result.wait.key,
+          waitUntil,
+        });
+        await deps.enqueue(
+          {
+            name: "execution.wait-timeout",
+            data: { orgId: ctx.orgId, executionId, nodeId: node.id },
+          },
+          { tx, startAfterSeconds: Math.ceil(result.wait.timeoutMs / 1000) },
+        );
+      });
+      return "wait";
+    }
+    const output = result.output ?? null;
+    if (JSON.stringify(output).length > MAX_OUTPUT_CHARS) {
+      throw new Error(`output is larger than ${MAX_OUTPUT_CHARS} characters`);
+    }
+    await save({
+      status: "succeeded",
+      input: redact(parameters),
+      output,
+      port: result.port ?? "main",
+      ...finished(),
+    });
+    return "continue";
+  } catch (error) {
+    const message = describe(error);
+    if (attempt < retry.attempts) {
+      const delay = retry.backoffMs * 2 ** (attempt - 1);
+      await withTenant(deps.db, ctx.orgId, async (tx) => {
+        await saveStep(tx, ctx.orgId, executionId, node.id, {
+          status: "retrying",
+          error: message,
+          input: redact(parameters),
+          ...finished(),
+        });
+        await deps.enqueue(
+          { name: "execution.advance", data: { orgId: ctx.orgId, executionId } },
+          { tx, startAfterSeconds: Math.ceil(delay / 1000) },
+        );
+      });
+      return "retry-later";
+    }
+    await save({ status: "failed", error: message, input: redact(parameters), ...finished() });
+    return "failed";
+  }
+}
+
+async function callWithTimeout(
+  deps: EngineDeps,
+  run: StepRun,
+  parameters: unknown,
+): Promise<NodeResult> {
+  const { ctx, node, type, executionId } = run;
+  const timeoutMs = node.timeoutMs ?? type.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new NodeTimeout(`timed out after ${timeoutMs} ms`));
+    }, timeoutMs);
+  });
+  const credentialId = node.credentialId;
+  const accepts = type.credential?.types ?? [];
+  try {
+    return await Promise.race([
+      type.run({
+        orgId: ctx.orgId,
+        executionId,
+        nodeId: node.id,
+        parameters,
+        signal: controller.signal,
+        outbound: deps.outbound,
+        systemMailer: deps.mailer,
+        hasCredential: credentialId !== undefined,
+        useCredential: (provider) => {
+          if (!credentialId) throw new Error("this node has no credential");
+          const purpose = { executionId, nodeId: node.id };
+          return withCredential(deps, ctx, { credentialId, accepts, purpose }, provider);
+        },
+      }),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A message for the execution log: the error's own message, never a stack. */
+function describe(error: unknown): string {
+  if (error && typeof error === "object" && "issues" in error && Array.isArray(error.issues)) {
+    const issue = error.issues[0] as { path?: PropertyKey[]; message?: string };
+    return `parameters.${(issue.path ?? []).join(".")}: ${issue.message}`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,54 @@
+import { withTenant } from "../../../db/tenant.ts";
+import type { JobQueue } from "../../../jobs/queue.ts";
+import { advanceExecution } from "./advance.ts";
+import type { EngineDeps, EngineJob } from "./deps.ts";
+import { expireWait } from "./events.ts";
+import { startScheduledExecution } from "./schedules.ts";
+
+export const ENGINE_QUEUES = ["execution.advance", "execution.wait-timeout", "workflow.schedule"];
+
+/** Redelivery of a job whose worker died: after this long it is handed out again. */
+const EXPIRE_SECONDS = 15 * 60;
+
+/** The engine's enqueue, on the job queue: in the caller's transaction when one is given. */
+export function queueEnqueue(queue: JobQueue): EngineDeps["enqueue"] {
+  return async (job: EngineJob, options = {}) => {
+    const sendOptions = {
+      retryLimit: 3,
+      retryDelay: 5,
+      expireInSeconds: EXPIRE_SECONDS,
+      ...(options.startAfterSeconds ? { startAfter: options.startAfterSeconds } : {}),
+    };
+    if (options.tx) await queue.sendInTransaction(options.tx, job.name, job.data, sendOptions);
+    else await queue.send(job.name, job.data, sendOptions);
+  };
+}
+
+/** Starts this process's share of the work; several processes may run workers on one database. */
+export async function startEngineWorkers(deps: EngineDeps, queue: JobQueue, concurrency = 4) {
+  type Data<N extends EngineJob["name"]> = Extract<EngineJob, { name: N }>["data"];
+  await queue.work<Data<"execution.advance">>(
+    "execution.advance",
+    { batchSize: 8, localConcurrency: concurrency, pollingIntervalSeconds: 0.5 },
+    async (jobs) => {
+      await Promise.all(jobs.map((job) => advanceExecution(deps, job.data)));
+    },
+  );
+  await queue.work<Data<"execution.wait-timeout">>(
+    "execution.wait-timeout",
+    { pollingIntervalSeconds: 1 },
+    async (jobs) => {
+      for (const job of jobs) await expireWait(deps, job.data);
+    },
+  );
+  await queue.work<{ orgId: string; workflowId: string }>(
+    "workflow.schedule",
+    { pollingIntervalSeconds: 1 },
+    async (jobs) => {
+      for (const job of jobs)
+        await withTenant(deps.db, job.data.orgId, (tx) =>
+          startScheduledExecution(deps, tx, job.data),
+        );
+    },
+  );
+}

@@ -1,0 +1,184 @@
+import { randomUUID } from "node:crypto";
+import { and, desc, eq, inArray } from "drizzle-orm";
+import type { z } from "zod";
+import { authorize } from "../../../access/authorize.ts";
+import type { MemberContext } from "../../../access/context.ts";
+import type { Tx } from "../../../db/client.ts";
+import { execution } from "../../../db/schema/index.ts";
+import { withTenant } from "../../../db/tenant.ts";
+import { AppError, badRequest, conflict, notFound } from "../../../lib/errors.ts";
+import { recordAudit } from "../../audit/record.ts";
+import { loadAssetAccess } from "../../sharing/repo.ts";
+import type { EngineDeps } from "../engine/deps.ts";
+import { deliverEvent } from "../engine/events.ts";
+import { logView } from "../engine/log-view.ts";
+import * as engineRepo from "../engine/repo.ts";
+import * as workflowRepo from "../repo.ts";
+import { executionInputs } from "./inputs.ts";
+
+type Verb = "view" | "run";
+
+async function authorizedWorkflow(tx: Tx, ctx: MemberContext, workflowId: string, verb: Verb) {
+  const access = await loadAssetAccess(tx, ctx, "workflow", workflowId);
+  if (!access) throw notFound("Workflow");
+  authorize(ctx, `workflow:${verb}`, access);
+}
+
+async function authorizedExecution(tx: Tx, ctx: MemberContext, executionId: string, verb: Verb) {
+  const found = await engineRepo.findExecution(tx, ctx.orgId, executionId);
+  if (!found) throw notFound("Execution");
+  await authorizedWorkflow(tx, ctx, found.workflowId, verb);
+  return found;
+}
+
+/**
+ * Creates an execution of the workflow's current version and queues it, in one transaction.
+ * Shared by every trigger: manual runs, incoming webhooks and schedules.
+ */
+export async function startExecution(
+  deps: Pick<EngineDeps, "enqueue">,
+  tx: Tx,
+  start: {
+    orgId: string;
+    workflowId: string;
+    version: number;
+    trigger: "manual" | "webhook" | "schedule";
+    payload: Record<string, unknown>;
+    triggeredBy?: string;
+  },
+) {
+  const id = randomUUID();
+  await tx.insert(execution).values({
+    id,
+    organizationId: start.orgId,
+    workflowId: start.workflowId,
+    version: start.version,
+    trigger: start.trigger,
+    payload: start.payload,
+    triggeredBy: start.triggeredBy ?? null,
+  });
+  await deps.enqueue(
+    { name: "execution.advance", data: { orgId: start.orgId, executionId: id } },
+    { tx },
+  );
+  return id;
+}
+
+export function runWorkflow(
+  deps: EngineDeps,
+  ctx: MemberContext,
+  input: z.input<typeof executionInputs.run>,
+) {
+  const { workflowId, payload } = executionInputs.run.parse(input);
+  return withTenant(ctx.db, ctx.orgId, async (tx) => {
+    await authorizedWorkflow(tx, ctx, workflowId, "run");
+    const workflow = await workflowRepo.findById(tx, ctx, workflowId);
+    if (!workflow?.currentVersion)
+      throw badRequest("Save a definition before running the workflow", "workflowId");
+    const executionId = await startExecution(deps, tx, {
+      orgId: ctx.orgId,
+      workflowId,
+      version: workflow.currentVersion,
+      trigger: "manual",
+      payload,
+      triggeredBy: ctx.userId,
+    });
+    await recordAudit(tx, ctx, {
+      action: "workflow.run",
+      targetType: "workflow",
+      targetId: workflowId,
+      metadata: { executionId, version: workflow.currentVersion },
+    });
+    return { executionId };
+  });
+}
+
+export function listExecutions(ctx: MemberContext, input: z.input<typeof executionInputs.list>) {
+  const { workflowId, limit } = executionInputs.list.parse(input);
+  return withTenant(ctx.db, ctx.orgId, async (tx) => {
+    await authorizedWorkflow(tx, ctx, workflowId, "view");
+    return tx
+      .select({
+        id: execution.id,
+        version: execution.version,
+        status: execution.status,
+        trigger: execution.trigger,
+        error: execution.error,
+        createdAt: execution.createdAt,
+        startedAt: execution.startedAt,
+        finishedAt: execution.finishedAt,
+      })
+      .from(execution)
+      .where(and(eq(execution.organizationId, ctx.orgId), eq(execution.workflowId, workflowId)))
+      .orderBy(desc(execution.createdAt))
+      .limit(limit);
+  });
+}
+
+/** The execution with its per-node log: inputs and outputs redacted and size-capped. */
+export function getExecution(ctx: MemberContext, input: z.input<typeof executionInputs.id>) {
+  const { executionId } = executionInputs.id.parse(input);
+  return withTenant(ctx.db, ctx.orgId, async (tx) => {
+    const found = await authorizedExecution(tx, ctx, executionId, "view");
+    const steps = await engineRepo.listSteps(tx, ctx.orgId, executionId);
+    const { leaseUntil: _lease, payload, ...summary } = found;
+    return {
+      ...summary,
+      payload: logView(payload),
+      steps: steps
+        .sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime())
+        .map((s) => ({
+          nodeId: s.nodeId,
+          status: s.status,
+          attempt: s.attempt,
+          port: s.port,
+          input: logView(s.input),
+          output: logView(s.output),
+          error: s.error,
+          startedAt: s.startedAt,
+          finishedAt: s.finishedAt,
+          durationMs: s.durationMs,
+        })),
+    };
+  });
+}
+
+export function cancelExecution(ctx: MemberContext, input: z.input<typeof executionInputs.id>) {
+  const { executionId } = executionInputs.id.parse(input);
+  return withTenant(ctx.db, ctx.orgId, async (tx) => {
+    const found = await authorizedExecution(tx, ctx, executionId, "run");
+    const cancelled = await tx
+      .update(execution)
+      .set({ status: "cancelled", finishedAt: new Date(), leaseUntil: null })
+      .where(
+        and(
+          eq(execution.organizationId, ctx.orgId),
+          eq(execution.id, executionId),
+          inArray(execution.status, ["queued", "running", "waiting"]),
+        ),
+      )
+      .returning({ id: execution.id });
+    if (!cancelled.length) throw conflict(`The execution already ended (${found.status})`);
+    await recordAudit(tx, ctx, {
+      action: "execution.cancelled",
+      targetType: "execution",
+      targetId: executionId,
+      metadata: { workflowId: found.workflowId },
+    });
+    return { executionId, status: "cancelled" as const };
+  });
+}
+
+/** Resumes an execution parked on a wait-for-event node with this key. */
+export async function signalExecution(
+  deps: EngineDeps,
+  ctx: MemberContext,
+  input: z.input<typeof executionInputs.signal>,
+) {
+  const { executionId, key, payload } = executionInputs.signal.parse(input);
+  await withTenant(ctx.db, ctx.orgId, (tx) => authorizedExecution(tx, ctx, executionId, "run"));
+  const delivered = await deliverEvent(deps, { orgId: ctx.orgId, executionId }, key, payload);
+  if (!delivered)
+    throw new AppError("CONFLICT", `Nothing in this execution is waiting for "${key}"`);
+  return { executionId, resumed: true };
+}

@@ -1,0 +1,14 @@
+import { z } from "zod";
+import { nodeTypes, portsOf } from "./index.ts";
+
+/** The node types with their parameter schemas, ports and accepted credentials, for a UI. */
+export function listNodeTypes() {
+  return [...nodeTypes.values()].map((node) => ({
+    type: node.type,
+    displayName: node.displayName,
+    kind: node.kind,
+    ports: portsOf(node),
+    credential: node.credential ?? null,
+    parameters: z.toJSONSchema(node.parameters, { unrepresentable: "any", io: "input" }),
+  }));
+}
