@@ -1,0 +1,219 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestApp, type TestApp } from "../helpers/app.ts";
+import type { TestClient } from "../helpers/client.ts";
+import { addMember, orgOwner } from "../helpers/users.ts";
+
+let t: TestApp;
+let owner: TestClient;
+let workflowId: string;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  owner = (await orgOwner(t, "Definitions Org")).client;
+  workflowId = (await owner.mutate<{ id: string }>("workflows.create", { name: "defs" })).id;
+});
+afterAll(() => t.close());
+
+const save = (definition: unknown, client = owner, id = workflowId) =>
+  client.mutate<{ version: number }>("workflows.saveDefinition", { workflowId: id, definition });
+const refusal = async (definition: unknown) => {
+  const error = await owner.trpcError("mutate", "workflows.saveDefinition", {
+    workflowId,
+    definition,
+  });
+  expect(error.status).toBe(400);
+  return error.error.message;
+};
+const trigger = { id: "start", type: "manual_trigger" };
+
+describe("saving a definition", () => {
+  it("versions each save; executions record the version they ran", async () => {
+    const first = await save({ nodes: [trigger] });
+    const second = await save({
+      nodes: [trigger, { id: "t", type: "transform", parameters: { fields: {} } }],
+      edges: [{ from: "start", to: "t" }],
+    });
+    expect(second.version).toBe(first.version + 1);
+    const current = await owner.query<{ version: number; definition: { nodes: unknown[] } }>(
+      "workflows.getDefinition",
+      { workflowId },
+    );
+    expect(current.version).toBe(second.version);
+    const old = await owner.query<{ definition: { nodes: unknown[] } }>("workflows.getDefinition", {
+      workflowId,
+      version: first.version,
+    });
+    expect(old.definition.nodes).toHaveLength(1);
+  });
+
+  it("refuses an unknown node type, naming the node", async () => {
+    expect(
+      await refusal({
+        nodes: [trigger, { id: "x", type: "htp_request" }],
+        edges: [{ from: "start", to: "x" }],
+      }),
+    ).toContain('node "x": unknown node type "htp_request"');
+  });
+
+  it("refuses cycles, naming the nodes on them", async () => {
+    const t2 = (id: string) => ({ id, type: "transform", parameters: { fields: {} } });
+    const message = await refusal({
+      nodes: [trigger, t2("a"), t2("b")],
+      edges: [
+        { from: "start", to: "a" },
+        { from: "a", to: "b" },
+        { from: "b", to: "a" },
+      ],
+    });
+    expect(message).toMatch(/node "(a|b)": is part of a cycle/);
+  });
+
+  it("refuses dangling edges, missing parameters, unknown ports and a second trigger", async () => {
+    expect(await refusal({ nodes: [trigger], edges: [{ from: "start", to: "ghost" }] })).toContain(
+      "unknown node",
+    );
+    expect(
+      await refusal({
+        nodes: [trigger, { id: "h", type: "http_request" }],
+        edges: [{ from: "start", to: "h" }],
+      }),
+    ).toContain('node "h": parameters.url');
+    expect(
+      await refusal({
+        nodes: [
+          trigger,
+          { id: "c", type: "if", parameters: { condition: true } },
+          { id: "d", type: "transform", parameters: { fields: {} } },
+        ],
+        edges: [
+          { from: "start", to: "c" },
+          { from: "c", to: "d", port: "maybe" },
+        ],
+      }),
+    ).toContain('node "c": has no output "maybe"');
+    expect(await refusal({ nodes: [trigger, { id: "s2", type: "webhook_trigger" }] })).toContain(
+      "exactly one trigger",
+    );
+  });
+
+  it("accepts expressions where a typed value is expected, and refuses bad expression syntax", async () => {
+    await save({
+      nodes: [
+        trigger,
+        {
+          id: "h",
+          type: "http_request",
+          parameters: { url: "{{ trigger.url }}", timeoutMs: "{{ trigger.ms }}" },
+        },
+      ],
+      edges: [{ from: "start", to: "h" }],
+    });
+    expect(
+      await refusal({
+        nodes: [
+          trigger,
+          { id: "h", type: "http_request", parameters: { url: "{{ trigger.url ++ }}" } },
+        ],
+        edges: [{ from: "start", to: "h" }],
+      }),
+    ).toContain('node "h": parameters.url');
+  });
+
+  it("refuses an expression in a literal field (the SQL of a PostgreSQL node)", async () => {
+    const credential = await owner.mutate<{ id: string }>("credentials.create", {
+      name: "db",
+      type: "postgres",
+      settings: { mode: "url" },
+      secret: { connectionUrl: "postgres://u@127.0.0.1:5432/test" },
+    });
+    const message = await refusal({
+      nodes: [
+        trigger,
+        {
+          id: "q",
+          type: "postgres_query",
+          credentialId: credential.id,
+          parameters: { query: "select * from t where id = {{ trigger.id }}", values: [] },
+        },
+      ],
+      edges: [{ from: "start", to: "q" }],
+    });
+    expect(message).toContain("parameters.query must be literal");
+  });
+
+  it("refuses a credential of the wrong type, of another org, or one the saver may not use", async () => {
+    const smtp = await owner.mutate<{ id: string }>("credentials.create", {
+      name: "mail",
+      type: "smtp",
+      settings: { host: "127.0.0.1", port: 25, secure: false, user: "u", from: "a@example.com" },
+      secret: { password: "p" },
+    });
+    const httpNode = (credentialId: string) => ({
+      nodes: [
+        trigger,
+        { id: "h", type: "http_request", credentialId, parameters: { url: "https://example.com" } },
+      ],
+      edges: [{ from: "start", to: "h" }],
+    });
+    expect(await refusal(httpNode(smtp.id))).toContain(
+      "is of type smtp; this node accepts http_bearer, http_basic, http_header",
+    );
+
+    const foreign = (await orgOwner(t, "Foreign Org")).client;
+    const theirs = await foreign.mutate<{ id: string }>("credentials.create", {
+      name: "x",
+      type: "http_bearer",
+      secret: { token: "t" },
+    });
+    expect(await refusal(httpNode(theirs.id))).toContain("not found");
+
+    const participant = await addMember(t, owner, "PARTICIPANT");
+    const ours = await owner.mutate<{ id: string }>("credentials.create", {
+      name: "ours",
+      type: "http_bearer",
+      secret: { token: "t" },
+    });
+    const own = await participant.client.mutate<{ id: string }>("workflows.create", { name: "p" });
+    const error = await participant.client.trpcError("mutate", "workflows.saveDefinition", {
+      workflowId: own.id,
+      definition: httpNode(ours.id),
+    });
+    expect(error.error.message).toContain("not found");
+    await owner.mutate("sharing.grant", {
+      assetType: "credential",
+      assetId: ours.id,
+      memberId: participant.memberId,
+      level: "use",
+    });
+    await save(httpNode(ours.id), participant.client, own.id);
+  });
+
+  it("REVIEWERs cannot see definitions; PARTICIPANTs with view cannot save or run", async () => {
+    const reviewer = await addMember(t, owner, "REVIEWER");
+    expect(
+      (await reviewer.client.trpcError("query", "workflows.getDefinition", { workflowId })).status,
+    ).toBe(404);
+    expect(
+      (await reviewer.client.trpcError("mutate", "workflows.run", { workflowId })).status,
+    ).toBe(404);
+    const viewer = await addMember(t, owner, "PARTICIPANT");
+    await owner.mutate("sharing.grant", {
+      assetType: "workflow",
+      assetId: workflowId,
+      memberId: viewer.memberId,
+      level: "view",
+    });
+    await viewer.client.query("workflows.getDefinition", { workflowId });
+    expect(
+      (
+        await viewer.client.trpcError("mutate", "workflows.saveDefinition", {
+          workflowId,
+          definition: { nodes: [trigger] },
+        })
+      ).status,
+    ).toBe(403);
+    expect((await viewer.client.trpcError("mutate", "workflows.run", { workflowId })).status).toBe(
+      403,
+    );
+  });
+});
