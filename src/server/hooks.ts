@@ -19,7 +19,8 @@ export function hookRoutes(
     async (c) => {
       const ip = c.get("meta").ip ?? "unknown";
       const workflowId = c.req.param("workflowId");
-      const wait = perWorkflow.hit(workflowId) || (badSecrets.hit(ip) && badSecrets.hit(ip));
+      // An address that keeps guessing secrets is refused before any lookup.
+      const wait = badSecrets.blocked(ip) || perWorkflow.hit(workflowId);
       if (wait) {
         c.header("Retry-After", String(wait));
         throw new AppError("TOO_MANY_REQUESTS", "Too many requests");

@@ -4,7 +4,15 @@
  */
 export function fixedWindowLimiter(limit: number, windowMs: number) {
   const windows = new Map<string, { start: number; count: number }>();
+  const retryAfter = (window: { start: number }, now: number) =>
+    Math.ceil((window.start + windowMs - now) / 1000);
   return {
+    /** Without counting: the seconds to wait when `key` already used up its window, else 0. */
+    blocked(key: string, now = Date.now()): number {
+      const window = windows.get(key);
+      if (!window || now - window.start >= windowMs || window.count < limit) return 0;
+      return retryAfter(window, now);
+    },
     /** Counts a hit; returns the seconds to wait when over the limit, else 0. */
     hit(key: string, now = Date.now()): number {
       let window = windows.get(key);
@@ -14,7 +22,7 @@ export function fixedWindowLimiter(limit: number, windowMs: number) {
         windows.set(key, window);
       }
       window.count++;
-      return window.count > limit ? Math.ceil((window.start + windowMs - now) / 1000) : 0;
+      return window.count > limit ? retryAfter(window, now) : 0;
     },
   };
 }
