@@ -1,0 +1,243 @@
+/**
+ * `npm run bench:executions`: executions per second of an incoming-webhook → transform →
+ * HTTP request workflow on one Fluxo instance, on PostgreSQL and on embedded PGlite.
+ *
+ * - The instance (HTTP server + in-process engine workers) runs in a child process
+ *   (`bench/instance.ts`); this process is the load generator and hosts the sink.
+ * - Load: a closed loop of BENCH_CONCURRENCY clients. Each POSTs the webhook, waits until its
+ *   execution has succeeded, and posts again — so the queue never grows without bound and the
+ *   latency is that of a loaded system, not of a backlog.
+ * - Completion is read from the execution table by the instance in one bulk query every
+ *   10 ms; latency = `finished_at` − the moment the POST was sent (same machine clock).
+ * - PostgreSQL: a fresh database on BENCH_POSTGRES_URL's server, dropped afterwards.
+ *
+ * Environment: BENCH_EXECUTIONS (measured, per database, default 3000), BENCH_WARMUP (200),
+ * BENCH_CONCURRENCY (64), BENCH_POSTGRES_URL (postgres://postgres@127.0.0.1:5432/postgres),
+ * BENCH_DATABASES (postgres,pglite).
+ */
+import { type ChildProcess, fork } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import type { DoneMessage, ReadyMessage } from "./instance.ts";
+
+const EXECUTIONS = Number(process.env.BENCH_EXECUTIONS ?? 3000);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 200);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
+const POSTGRES_URL =
+  process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const DATABASES = (process.env.BENCH_DATABASES ?? "postgres,pglite").split(",");
+const TIMEOUT_MS = 10 * 60_000;
+
+interface Result {
+  database: string;
+  executions: number;
+  seconds: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+}
+
+/** The HTTP request node's peer: answers every POST with a small JSON body. */
+async function startSink() {
+  let received = 0;
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      received++;
+      res.setHeader("content-type", "application/json");
+      res.end('{"ok":true}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    received: () => received,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Starts the instance and resolves with its address once it is ready. */
+function startInstance(sinkUrl: string, databaseUrl: string | undefined) {
+  const child = fork(fileURLToPath(new URL("./instance.ts", import.meta.url)), {
+    execArgv: ["--import", "tsx"],
+    env: { ...process.env, BENCH_SINK_URL: sinkUrl, BENCH_DATABASE_URL: databaseUrl ?? "" },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const ready = new Promise<ReadyMessage>((resolve, reject) => {
+    child.on("message", (message: ReadyMessage | DoneMessage) => {
+      if (message.type === "ready") resolve(message);
+    });
+    child.once("exit", (code) => reject(new Error(`instance exited with ${code}`)));
+  });
+  return { child, ready };
+}
+
+function stopInstance(child: ChildProcess) {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once("exit", () => resolve());
+    child.send({ type: "stop" });
+  });
+}
+
+/** Runs `total` executions with CONCURRENCY clients; resolves with each one's latency. */
+async function drive(child: ChildProcess, ready: ReadyMessage, total: number, offset: number) {
+  const hookUrl = `${ready.url}/hooks/${ready.workflowId}/${ready.secret}`;
+  // An execution may be reported done before its POST's response has been read here.
+  const finished = new Map<string, { status: string; finishedAt: number }>();
+  const waiting = new Map<string, (done: { status: string; finishedAt: number }) => void>();
+  const onMessage = (message: ReadyMessage | DoneMessage) => {
+    if (message.type !== "done") return;
+    for (const execution of message.executions) {
+      const resolve = waiting.get(execution.id);
+      if (resolve) {
+        waiting.delete(execution.id);
+        resolve(execution);
+      } else finished.set(execution.id, execution);
+    }
+  };
+  child.on("message", onMessage);
+  const whenDone = (id: string) =>
+    new Promise<{ status: string; finishedAt: number }>((resolve) => {
+      const already = finished.get(id);
+      if (already) {
+        finished.delete(id);
+        resolve(already);
+      } else waiting.set(id, resolve);
+    });
+
+  const latencies: number[] = [];
+  let next = 0;
+  const client = async () => {
+    while (next < total) {
+      const n = offset + next++;
+      const sentAt = Date.now();
+      const response = await fetch(hookUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ orderId: `o-${n}`, amount: n % 1000, customer: { id: n } }),
+      });
+      if (response.status !== 202) {
+        throw new Error(`webhook answered ${response.status}: ${await response.text()}`);
+      }
+      const { executionId } = (await response.json()) as { executionId: string };
+      const done = await whenDone(executionId);
+      if (done.status !== "succeeded") throw new Error(`execution ${executionId}: ${done.status}`);
+      latencies.push(done.finishedAt - sentAt);
+    }
+  };
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error("benchmark timed out")), TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([Promise.all(Array.from({ length: CONCURRENCY }, client)), timeout]);
+  } finally {
+    clearTimeout(timer);
+    child.off("message", onMessage);
+  }
+  return { seconds: (performance.now() - started) / 1000, latencies };
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+
+async function benchDatabase(database: string, sinkUrl: string): Promise<Result> {
+  let databaseUrl: string | undefined;
+  let drop = async () => {};
+  if (database === "postgres") {
+    const name = `fluxo_bench_${randomBytes(6).toString("hex")}`;
+    const admin = new pg.Client({ connectionString: POSTGRES_URL });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    await admin.end();
+    const url = new URL(POSTGRES_URL);
+    url.pathname = `/${name}`;
+    databaseUrl = url.toString();
+    drop = async () => {
+      const cleanup = new pg.Client({ connectionString: POSTGRES_URL });
+      await cleanup.connect();
+      await cleanup.query(`drop database if exists ${name} with (force)`);
+      await cleanup.end();
+    };
+  }
+  const { child, ready } = startInstance(sinkUrl, databaseUrl);
+  try {
+    const instance = await ready;
+    if (WARMUP > 0) await drive(child, instance, WARMUP, 0);
+    const { seconds, latencies } = await drive(child, instance, EXECUTIONS, WARMUP);
+    latencies.sort((a, b) => a - b);
+    return {
+      database: database === "postgres" ? "PostgreSQL" : "PGlite (in memory)",
+      executions: EXECUTIONS,
+      seconds,
+      perSecond: EXECUTIONS / seconds,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+    };
+  } finally {
+    await stopInstance(child);
+    await drop();
+  }
+}
+
+function printTable(results: Result[]) {
+  const postgres = results.find((r) => r.database === "PostgreSQL");
+  const header = [
+    "database",
+    "executions",
+    "seconds",
+    "executions/s",
+    "p50 ms",
+    "p99 ms",
+    "vs PostgreSQL",
+  ];
+  const rows = results.map((r) => [
+    r.database,
+    String(r.executions),
+    r.seconds.toFixed(2),
+    r.perSecond.toFixed(1),
+    r.p50.toFixed(0),
+    r.p99.toFixed(0),
+    postgres ? `${(r.perSecond / postgres.perSecond).toFixed(2)}×` : "–",
+  ]);
+  const widths = header.map((h, i) =>
+    Math.max(h.length, ...rows.map((row) => row[i]?.length ?? 0)),
+  );
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(" | ")} |`;
+  console.log(line(header));
+  console.log(
+    `|${widths.map((w, i) => (i === 0 ? `:${"-".repeat(w + 1)}` : `${"-".repeat(w + 1)}:`)).join("|")}|`,
+  );
+  for (const row of rows) console.log(line(row));
+}
+
+async function main() {
+  const sink = await startSink();
+  const results: Result[] = [];
+  try {
+    for (const database of DATABASES) {
+      console.error(
+        `benchmarking ${database}: ${WARMUP} warm-up + ${EXECUTIONS} executions, ${CONCURRENCY} clients…`,
+      );
+      results.push(await benchDatabase(database.trim(), sink.url));
+    }
+  } finally {
+    await sink.close();
+  }
+  console.log(
+    `\nwebhook → transform → HTTP request (sink on loopback); one instance, ${CONCURRENCY} clients in a closed loop\n`,
+  );
+  printTable(results);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,194 @@
+/**
+ * One Fluxo instance under benchmark, run as a child process of `bench/executions.ts`: the
+ * real app (Hono on @hono/node-server) with the engine's in-process workers, exactly as
+ * `npm start` wires them. It lives in its own process so the load generator and the sink do
+ * not steal its event loop — a single instance serving clients on other machines.
+ *
+ * Set-up shortcuts (outside the measured path): the user is inserted directly (sign-up would
+ * need e-mail verification), then the organization, workflow and definition are created
+ * through the services. The measured path is the real one: webhook POST → execution →
+ * steps → HTTP request to the sink.
+ *
+ * Protocol (IPC): the parent sends nothing but `{ type: "stop" }`; this process sends
+ * `{ type: "ready", … }` once, then `{ type: "done", executions }` batches: executions that
+ * reached a final status, read from the execution table by ONE bulk query every few ms.
+ */
+import { randomUUID } from "node:crypto";
+import { Writable } from "node:stream";
+import { serve } from "@hono/node-server";
+import { sql } from "drizzle-orm";
+import type { MemberContext } from "../src/access/context.ts";
+import type { Config } from "../src/config/config.ts";
+import { openDatabase } from "../src/db/client.ts";
+import { user } from "../src/db/schema/index.ts";
+import { createLogger } from "../src/lib/logger.ts";
+import { createOrganization } from "../src/modules/orgs/organizations.ts";
+import { findMembership } from "../src/modules/orgs/repo.ts";
+import { parseKeyring } from "../src/modules/vault/keyring.ts";
+import { saveDefinition } from "../src/modules/workflows/definitions.ts";
+import { startEngineWorkers } from "../src/modules/workflows/engine/worker.ts";
+import { createWorkflow } from "../src/modules/workflows/service.ts";
+import { parseAllowlist } from "../src/net/allowlist.ts";
+import { createApp } from "../src/server/app.ts";
+import { bootstrap, shutdown } from "../src/server/bootstrap.ts";
+
+export interface ReadyMessage {
+  type: "ready";
+  url: string;
+  workflowId: string;
+  secret: string;
+}
+export interface DoneMessage {
+  type: "done";
+  /** id, final status, and when it finished (epoch ms, the database's clock = this machine's). */
+  executions: { id: string; status: string; finishedAt: number }[];
+}
+
+const POLL_MS = 10;
+
+const send = (message: ReadyMessage | DoneMessage) =>
+  new Promise<void>((resolve, reject) =>
+    process.send?.(message, (error: Error | null) => (error ? reject(error) : resolve())),
+  );
+
+async function main() {
+  const sinkUrl = process.env.BENCH_SINK_URL;
+  if (!sinkUrl || !process.send) throw new Error("run through bench/executions.ts");
+  const databaseUrl = process.env.BENCH_DATABASE_URL || undefined;
+  const config: Config = {
+    env: "production",
+    host: "127.0.0.1",
+    port: 0,
+    baseUrl: "http://127.0.0.1",
+    databaseUrl,
+    dataDir: ".fluxo-bench",
+    authSecret: randomUUID() + randomUUID(),
+    keyring: parseKeyring({ key: Buffer.alloc(32, 9).toString("base64") }),
+    // FLUXO_OUTBOUND_ALLOW=127.0.0.1:* — the explicit exception that lets the node reach the sink.
+    outboundAllow: parseAllowlist("127.0.0.1:*"),
+    orgConcurrency: 20, // the default of FLUXO_ORG_CONCURRENCY
+    webhookRatePerMinute: 10_000_000,
+    inProcessWorker: true,
+    smtpUrl: undefined,
+    mailFrom: "Fluxo <no-reply@127.0.0.1>",
+    trustedProxies: [],
+    logLevel: "info",
+  };
+  // Request logs are produced and serialised as in production, then discarded.
+  const devNull = new Writable({ write: (_chunk, _enc, done) => done() });
+  const logger = createLogger(config.logLevel, devNull);
+  const database = await openDatabase({ databaseUrl, dataDir: null }); // PGlite: in memory
+  const deps = await bootstrap(config, logger, database);
+
+  const userId = randomUUID();
+  const email = `bench-${userId}@example.com`;
+  await deps.database.db
+    .insert(user)
+    .values({ id: userId, name: "Bench", email, emailVerified: true });
+  const meta = { requestId: "bench-setup", ip: undefined, userAgent: undefined };
+  const org = await createOrganization(
+    { db: deps.database.db, meta, userId, email, emailVerified: true, sessionId: "none" },
+    { name: "Bench" },
+  );
+  const membership = await findMembership(deps.database.db, org.id, userId);
+  if (!membership) throw new Error("no membership");
+  const ctx: MemberContext = {
+    db: deps.database.db,
+    meta,
+    orgId: org.id,
+    userId,
+    memberId: membership.id,
+    role: membership.role,
+    actor: { kind: "user", userId, memberId: membership.id },
+  };
+  const workflow = await createWorkflow(ctx, { name: "webhook → transform → HTTP" });
+  if (!workflow) throw new Error("workflow not created");
+  const saved = await saveDefinition(deps.engine, ctx, {
+    workflowId: workflow.id,
+    definition: {
+      nodes: [
+        { id: "hook", type: "webhook_trigger" },
+        {
+          id: "shape",
+          type: "transform",
+          parameters: {
+            fields: {
+              orderId: "{{ trigger.body.orderId }}",
+              total: "{{ trigger.body.amount * 2 }}",
+              customer: "{{ trigger.body.customer }}",
+            },
+          },
+        },
+        {
+          id: "post",
+          type: "http_request",
+          parameters: { method: "POST", url: `${sinkUrl}/orders`, body: "{{ nodes.shape }}" },
+        },
+      ],
+      edges: [
+        { from: "hook", to: "shape" },
+        { from: "shape", to: "post" },
+      ],
+    },
+  });
+  if (!saved.webhookSecret) throw new Error("no webhook secret");
+
+  await startEngineWorkers(deps.engine, deps.queue);
+  const app = createApp(deps);
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
+  });
+  const address = server.address();
+  if (!address || typeof address === "string") throw new Error("no address");
+
+  // Bulk completion poll: one query for every execution that finished since the watermark.
+  // The watermark trails by a few seconds because `finished_at` is the transaction's start.
+  const seen = new Set<string>();
+  let watermark = 0;
+  let polling = true;
+  const poll = async () => {
+    while (polling) {
+      const result = (await deps.database.db.execute(sql`
+        select id, status, (extract(epoch from finished_at) * 1000)::float8 as t
+        from execution
+        where status in ('succeeded', 'failed', 'cancelled')
+          and finished_at >= to_timestamp(${watermark / 1000})`)) as unknown as {
+        rows: { id: string; status: string; t: number }[];
+      };
+      const fresh = result.rows.filter((row) => !seen.has(row.id));
+      for (const row of fresh) {
+        seen.add(row.id);
+        watermark = Math.max(watermark, Number(row.t) - 5_000);
+      }
+      if (fresh.length) {
+        await send({
+          type: "done",
+          executions: fresh.map((r) => ({ id: r.id, status: r.status, finishedAt: Number(r.t) })),
+        });
+      }
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  };
+  const polled = poll();
+
+  process.on("message", async (message: { type: string }) => {
+    if (message.type !== "stop") return;
+    polling = false;
+    await polled;
+    server.close();
+    if ("closeAllConnections" in server) server.closeAllConnections();
+    await shutdown(deps);
+    process.exit(0);
+  });
+  await send({
+    type: "ready",
+    url: `http://127.0.0.1:${address.port}`,
+    workflowId: workflow.id,
+    secret: saved.webhookSecret,
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
