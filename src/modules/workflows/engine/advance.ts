@@ -29,10 +29,9 @@ export async function advanceExecution(
       { name: "execution.advance", data: job },
       { startAfterSeconds: BUSY_RETRY_SECONDS },
     );
-  if ((await repo.countRunning(deps.db, orgId)) >= deps.orgConcurrency) return later();
   const lease = () => new Date(Date.now() + LEASE_MS);
   const claim = await withTenant(deps.db, orgId, (tx) =>
-    repo.claimLease(tx, orgId, executionId, lease()),
+    repo.claimLease(tx, orgId, executionId, lease(), deps.orgConcurrency),
   );
   if (claim === "busy") return later();
   if (claim === "settled") return;

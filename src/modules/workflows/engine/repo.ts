@@ -52,7 +52,11 @@ export async function claimLease(
   orgId: string,
   id: string,
   until: Date,
+  orgConcurrency: number,
 ): Promise<"claimed" | "busy" | "settled"> {
+  // One claim at a time per organization, so the concurrency count below cannot race.
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${orgId}))`);
+  if ((await countRunning(tx, orgId)) >= orgConcurrency) return "busy";
   const rows = await tx
     .update(execution)
     .set({
