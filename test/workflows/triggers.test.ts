@@ -91,7 +91,9 @@ describe("incoming webhook trigger", () => {
     const wf = await workflowWith(owner, webhookFlow);
     const client = t.client();
     for (let i = 0; i < 30; i++) {
-      expect((await client.post(`/hooks/${wf.id}/${wf.webhookSecret}`, { items: [] })).status).toBe(202);
+      expect((await client.post(`/hooks/${wf.id}/${wf.webhookSecret}`, { items: [] })).status).toBe(
+        202,
+      );
     }
   });
 

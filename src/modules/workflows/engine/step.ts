@@ -6,6 +6,7 @@ import { evaluateParameters } from "../expressions.ts";
 import type { NodeResult, NodeType } from "../nodes/types.ts";
 import type { EngineDeps } from "./deps.ts";
 import { redact } from "./log-view.ts";
+import { orgMembersOnlyMailer } from "./org-mailer.ts";
 import { type StepRow, saveStep } from "./repo.ts";
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -139,7 +140,7 @@ async function callWithTimeout(
         parameters,
         signal: controller.signal,
         outbound: deps.outbound,
-        systemMailer: deps.mailer,
+        systemMailer: orgMembersOnlyMailer(deps.db, ctx.orgId, deps.mailer),
         hasCredential: credentialId !== undefined,
         useCredential: (provider) => {
           if (!credentialId) throw new Error("this node has no credential");

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AppError } from "../../../lib/errors.ts";
 import { smtpTransport } from "../../../net/clients/smtp.ts";
 import { smtp } from "../../vault/types/smtp.ts";
 import type { UnsealedCredential } from "../../vault/use.ts";
@@ -136,7 +137,10 @@ export const sendEmail = defineNode({
         "Sending e-mail",
       );
     } catch (error) {
-      throw ctx.signal.aborted ? error : smtpFailure(error, "the instance mailer");
+      // the instance mailer's own refusals (recipients outside the org) are already clear
+      throw ctx.signal.aborted || error instanceof AppError
+        ? error
+        : smtpFailure(error, "the instance mailer");
     }
     return { output: { accepted: to.map((r) => r.address) } };
   },

@@ -17,7 +17,10 @@ export interface NodeContext<P> {
   signal: AbortSignal;
   /** Every outbound connection goes through the guard. */
   outbound: Outbound;
-  /** The instance's own mailer (for nodes that may send without an smtp credential). */
+  /**
+   * The instance's own mailer, for nodes sending without an smtp credential; it delivers only
+   * to members of the organization.
+   */
   systemMailer: Mailer;
   /** True when the node was given a credential. */
   hasCredential: boolean;
