@@ -6,9 +6,11 @@ import { account, session, user, verification } from "../db/schema/index.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { Mailer } from "../lib/mailer.ts";
 import { recordSecurityEvent } from "../modules/audit/record.ts";
+import { CLIENT_IP_HEADER, requestMeta } from "./request-meta.ts";
+import { securityEventHooks } from "./security-events.ts";
+import { linkingProviders, socialIdentityGate, socialProviderOptions } from "./social.ts";
 
-/** The only header Better Auth reads the client IP from; the app sets it from the resolved peer. */
-export const CLIENT_IP_HEADER = "x-fluxo-client-ip";
+export { CLIENT_IP_HEADER };
 
 export interface AuthDeps {
   config: Config;
@@ -99,27 +101,21 @@ export function createAuth({ config, db, mailer, logger }: AuthDeps) {
       useSecureCookies: config.baseUrl.startsWith("https://"),
       ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
     },
-    databaseHooks: {
-      session: {
-        create: {
-          after: async (s) => {
-            await recordSecurityEvent(
-              db,
-              { userId: s.userId, action: "user.signed_in" },
-              { ip: s.ipAddress ?? undefined, userAgent: s.userAgent ?? undefined },
-            );
-          },
-        },
+    socialProviders: socialProviderOptions(config),
+    user: { validateUserInfo: socialIdentityGate(config) },
+    account: {
+      // Provider access and refresh tokens are stored encrypted with the auth secret.
+      encryptOAuthTokens: true,
+      accountLinking: {
+        enabled: true,
+        trustedProviders: linkingProviders(config),
+        allowDifferentEmails: false,
+        requireLocalEmailVerified: true,
+        allowUnlinkingAll: false,
       },
     },
+    databaseHooks: securityEventHooks(db),
   });
-}
-
-function requestMeta(request: Request | undefined) {
-  return {
-    ip: request?.headers.get(CLIENT_IP_HEADER) ?? undefined,
-    userAgent: request?.headers.get("user-agent") ?? undefined,
-  };
 }
 
 export type Auth = ReturnType<typeof createAuth>;

@@ -2,6 +2,11 @@ import { type Keyring, parseKeyring } from "../modules/vault/keyring.ts";
 import { type AllowEntry, AllowlistError, parseAllowlist } from "../net/allowlist.ts";
 import { ConfigError, parseEnv, type RawEnv } from "./env.ts";
 import { loadOrCreateSecret } from "./secrets.ts";
+import {
+  type SocialProviderClients,
+  type SocialProviderId,
+  socialProviderClients,
+} from "./social.ts";
 
 /** Everything the application needs, resolved once at start-up. */
 export interface Config {
@@ -26,6 +31,16 @@ export interface Config {
   webhookRatePerMinute: number;
   /** `npm start` runs the engine's workers in the server process unless this is false. */
   inProcessWorker: boolean;
+  /**
+   * Social sign-in providers with a configured OAuth client (GOOGLE_CLIENT_ID, …); none when
+   * absent. Optional so that hand-built configs (benchmarks, tools) need not name them.
+   */
+  socialProviders?: SocialProviderClients;
+  /**
+   * FLUXO_ACCOUNT_LINKING_PROVIDERS: providers whose sign-in may join an existing account;
+   * all of them when absent.
+   */
+  accountLinkingProviders?: readonly SocialProviderId[];
 }
 
 export interface SecretNotice {
@@ -67,6 +82,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     orgConcurrency: env.FLUXO_ORG_CONCURRENCY,
     webhookRatePerMinute: env.FLUXO_WEBHOOK_RATE_PER_MINUTE,
     inProcessWorker: env.FLUXO_IN_PROCESS_WORKER === "true",
+    socialProviders: socialProviderClients(env),
+    accountLinkingProviders: env.FLUXO_ACCOUNT_LINKING_PROVIDERS,
   };
   return { config, generated };
 }

@@ -18,6 +18,8 @@ const csv = z
       .filter(Boolean),
   );
 
+const socialProviderList = "must be a comma-separated list of google, github, dropbox (or `none`)";
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   HOST: z.string().min(1).default("127.0.0.1"),
@@ -43,8 +45,26 @@ const envSchema = z.object({
   FLUXO_ORG_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(20),
   FLUXO_WEBHOOK_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
   FLUXO_IN_PROCESS_WORKER: z.enum(["true", "false"]).default("true"),
+  GOOGLE_CLIENT_ID: z.string().optional(),
+  GOOGLE_CLIENT_SECRET: z.string().optional(),
+  GITHUB_CLIENT_ID: z.string().optional(),
+  GITHUB_CLIENT_SECRET: z.string().optional(),
+  DROPBOX_CLIENT_ID: z.string().optional(),
+  DROPBOX_CLIENT_SECRET: z.string().optional(),
+  FLUXO_ACCOUNT_LINKING_PROVIDERS: z
+    .string()
+    .default("google,github,dropbox")
+    .transform((v) => (v.trim() === "none" ? [] : v.split(",").map((s) => s.trim())))
+    .pipe(z.array(z.enum(["google", "github", "dropbox"], { message: socialProviderList }))),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
+
+/** Each social provider needs both halves of its OAuth client, or neither. */
+const requiredTogether = [
+  ["GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET"],
+  ["GITHUB_CLIENT_ID", "GITHUB_CLIENT_SECRET"],
+  ["DROPBOX_CLIENT_ID", "DROPBOX_CLIENT_SECRET"],
+] as const;
 
 export type RawEnv = z.infer<typeof envSchema>;
 
@@ -67,6 +87,12 @@ export function parseEnv(source: Record<string, string | undefined>): RawEnv {
     throw new ConfigError(`Invalid ${name}: ${issue?.message ?? "invalid value"}`);
   }
   const env = result.data;
+  for (const pair of requiredTogether) {
+    const [present, missing] = env[pair[0]] ? pair : [pair[1], pair[0]];
+    if (env[present] && !env[missing]) {
+      throw new ConfigError(`Missing ${missing}: required when ${present} is set`);
+    }
+  }
   if (env.NODE_ENV === "production") {
     // Name every missing variable at once: an operator should not fix them one restart at a time.
     const missing = requiredInProduction

@@ -35,6 +35,7 @@ import {
 } from "../modules/orgs/ownership.ts";
 import { orgProcedure, protectedProcedure, router } from "./init.ts";
 import { accessRouter, sharingRouter } from "./routers/access.ts";
+import { authRouter } from "./routers/auth.ts";
 import { credentialsRouter } from "./routers/credentials.ts";
 import { executionsRouter, workflowsRouter } from "./routers/workflows.ts";
 
@@ -92,6 +93,7 @@ export const appRouter = router({
       .input(acceptInvitationInput)
       .mutation(({ ctx, input }) => acceptInvitation(ctx.user, input)),
   }),
+  auth: authRouter,
   workflows: workflowsRouter,
   executions: executionsRouter,
   credentials: credentialsRouter,

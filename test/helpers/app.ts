@@ -29,6 +29,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     mailFrom: "Fluxo <no-reply@fluxo.test>",
     trustedProxies: [],
     logLevel: "info",
+    socialProviders: {},
+    accountLinkingProviders: ["google", "github", "dropbox"],
     ...overrides,
   };
 }
