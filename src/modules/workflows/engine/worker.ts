@@ -17,8 +17,6 @@ export function queueEnqueue(queue: JobQueue): EngineDeps["enqueue"] {
       retryLimit: 3,
       retryDelay: 5,
       expireInSeconds: EXPIRE_SECONDS,
-      // Grouped by organization so the queue itself applies the per-org concurrency limit.
-      group: { id: job.data.orgId },
       ...(options.startAfterSeconds ? { startAfter: options.startAfterSeconds } : {}),
     };
     if (options.tx) await queue.sendInTransaction(options.tx, job.name, job.data, sendOptions);
@@ -31,15 +29,7 @@ export async function startEngineWorkers(deps: EngineDeps, queue: JobQueue, conc
   type Data<N extends EngineJob["name"]> = Extract<EngineJob, { name: N }>["data"];
   await queue.work<Data<"execution.advance">>(
     "execution.advance",
-    {
-      batchSize: 8,
-      localConcurrency: concurrency,
-      pollingIntervalSeconds: 0.5,
-      // Without it, an org with a backlog had its surplus jobs handed out, refused at claim
-      // time and re-sent one second later: up to a second of latency each, and wasted work.
-      // claimLease still enforces the limit; this only keeps the queue from overshooting it.
-      groupConcurrency: deps.orgConcurrency,
-    },
+    { batchSize: 8, localConcurrency: concurrency, pollingIntervalSeconds: 0.5 },
     async (jobs) => {
       await Promise.all(jobs.map((job) => advanceExecution(deps, job.data)));
     },
