@@ -13,7 +13,7 @@
  *
  * Environment: BENCH_EXECUTIONS (measured, per database, default 3000), BENCH_WARMUP (200),
  * BENCH_CONCURRENCY (64), BENCH_POSTGRES_URL (postgres://postgres@127.0.0.1:5432/postgres),
- * BENCH_DATABASES (postgres,pglite).
+ * BENCH_DATABASES (postgres,pglite), BENCH_CPU_PROF (a directory: write the instance's CPU profile).
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -38,6 +38,7 @@ interface Result {
   perSecond: number;
   p50: number;
   p99: number;
+  queriesPerExecution: number | undefined;
 }
 
 /** The HTTP request node's peer: answers every POST with a small JSON body. */
@@ -63,7 +64,14 @@ async function startSink() {
 /** Starts the instance and resolves with its address once it is ready. */
 function startInstance(sinkUrl: string, databaseUrl: string | undefined) {
   const child = fork(fileURLToPath(new URL("./instance.ts", import.meta.url)), {
-    execArgv: ["--import", "tsx"],
+    execArgv: [
+      "--import",
+      "tsx",
+      // BENCH_CPU_PROF=<dir>: a V8 CPU profile of the instance, to see where its time goes.
+      ...(process.env.BENCH_CPU_PROF
+        ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+        : []),
+    ],
     env: { ...process.env, BENCH_SINK_URL: sinkUrl, BENCH_DATABASE_URL: databaseUrl ?? "" },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
@@ -89,9 +97,11 @@ async function drive(child: ChildProcess, ready: ReadyMessage, total: number, of
   const hookUrl = `${ready.url}/hooks/${ready.workflowId}/${ready.secret}`;
   // An execution may be reported done before its POST's response has been read here.
   const finished = new Map<string, { status: string; finishedAt: number }>();
+  let queries = 0;
   const waiting = new Map<string, (done: { status: string; finishedAt: number }) => void>();
   const onMessage = (message: ReadyMessage | DoneMessage) => {
     if (message.type !== "done") return;
+    queries = message.queries;
     for (const execution of message.executions) {
       const resolve = waiting.get(execution.id);
       if (resolve) {
@@ -131,6 +141,7 @@ async function drive(child: ChildProcess, ready: ReadyMessage, total: number, of
     }
   };
   const started = performance.now();
+  const queriesBefore = queries;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error("benchmark timed out")), TIMEOUT_MS);
@@ -141,7 +152,11 @@ async function drive(child: ChildProcess, ready: ReadyMessage, total: number, of
     clearTimeout(timer);
     child.off("message", onMessage);
   }
-  return { seconds: (performance.now() - started) / 1000, latencies };
+  return {
+    seconds: (performance.now() - started) / 1000,
+    latencies,
+    queries: queries - queriesBefore,
+  };
 }
 
 const percentile = (sorted: number[], p: number) =>
@@ -170,7 +185,7 @@ async function benchDatabase(database: string, sinkUrl: string): Promise<Result>
   try {
     const instance = await ready;
     if (WARMUP > 0) await drive(child, instance, WARMUP, 0);
-    const { seconds, latencies } = await drive(child, instance, EXECUTIONS, WARMUP);
+    const { seconds, latencies, queries } = await drive(child, instance, EXECUTIONS, WARMUP);
     latencies.sort((a, b) => a - b);
     return {
       database: database === "postgres" ? "PostgreSQL" : "PGlite (in memory)",
@@ -179,6 +194,7 @@ async function benchDatabase(database: string, sinkUrl: string): Promise<Result>
       perSecond: EXECUTIONS / seconds,
       p50: percentile(latencies, 50),
       p99: percentile(latencies, 99),
+      queriesPerExecution: databaseUrl ? queries / EXECUTIONS : undefined,
     };
   } finally {
     await stopInstance(child);
@@ -196,6 +212,7 @@ function printTable(results: Result[]) {
     "p50 ms",
     "p99 ms",
     "vs PostgreSQL",
+    "statements/execution",
   ];
   const rows = results.map((r) => [
     r.database,
@@ -205,6 +222,7 @@ function printTable(results: Result[]) {
     r.p50.toFixed(0),
     r.p99.toFixed(0),
     postgres ? `${(r.perSecond / postgres.perSecond).toFixed(2)}×` : "–",
+    r.queriesPerExecution === undefined ? "–" : r.queriesPerExecution.toFixed(1),
   ]);
   const widths = header.map((h, i) =>
     Math.max(h.length, ...rows.map((row) => row[i]?.length ?? 0)),

@@ -17,6 +17,7 @@ import { randomUUID } from "node:crypto";
 import { Writable } from "node:stream";
 import { serve } from "@hono/node-server";
 import { sql } from "drizzle-orm";
+import pg from "pg";
 import type { MemberContext } from "../src/access/context.ts";
 import type { Config } from "../src/config/config.ts";
 import { openDatabase } from "../src/db/client.ts";
@@ -42,7 +43,17 @@ export interface DoneMessage {
   type: "done";
   /** id, final status, and when it finished (epoch ms, the database's clock = this machine's). */
   executions: { id: string; status: string; finishedAt: number }[];
+  /** Statements sent to PostgreSQL so far, by the app and pg-boss (none counted on PGlite). */
+  queries: number;
 }
+
+// Counts every statement this process sends to PostgreSQL (the bulk poll's are subtracted).
+let queries = 0;
+const clientQuery = pg.Client.prototype.query;
+pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+  queries++;
+  return (clientQuery as (...a: unknown[]) => unknown).apply(this, args);
+} as typeof clientQuery;
 
 const POLL_MS = 10;
 
@@ -146,8 +157,10 @@ async function main() {
   const seen = new Set<string>();
   let watermark = 0;
   let polling = true;
+  let pollQueries = 0;
   const poll = async () => {
     while (polling) {
+      if (databaseUrl) pollQueries++;
       const result = (await deps.database.db.execute(sql`
         select id, status, (extract(epoch from finished_at) * 1000)::float8 as t
         from execution
@@ -164,6 +177,7 @@ async function main() {
         await send({
           type: "done",
           executions: fresh.map((r) => ({ id: r.id, status: r.status, finishedAt: Number(r.t) })),
+          queries: queries - pollQueries,
         });
       }
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
