@@ -4,7 +4,7 @@
  * stub answers and are asserted to be refused by the test guard, never connected.
  */
 import { describe, expect, it } from "vitest";
-import { AllowlistError, parseAllowlist } from "./allowlist.ts";
+import { parseAllowlist } from "./allowlist.ts";
 import { OutboundBlockedError, OutboundError } from "./errors.ts";
 import { createOutbound } from "./outbound.ts";
 import { loopbackOnlyConnect, NonLoopbackConnectError, stubResolver } from "./testing.ts";

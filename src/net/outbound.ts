@@ -15,7 +15,7 @@
  * For SMTP/pg: `const v = await outbound.vetHost(host, port)`, then connect to `v.address`
  * and pass `v.hostname` as the TLS servername (nodemailer `tls.servername`, pg `ssl.servername`).
  */
-import { type AllowEntry, parseAllowlist } from "./allowlist.ts";
+import type { AllowEntry } from "./allowlist.ts";
 import { type Connect, type ConnectTarget, defaultConnect, openSocket } from "./connect.ts";
 import { OutboundError } from "./errors.ts";
 import { exchange, type RawResponse } from "./exchange.ts";

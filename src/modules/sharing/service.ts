@@ -1,13 +1,13 @@
 import { z } from "zod";
-import { authorize, isAllowed, mayHoldGrants } from "../../access/authorize.ts";
+import { isAllowed, mayHoldGrants } from "../../access/authorize.ts";
 import type { MemberContext } from "../../access/context.ts";
 import { type Action, type AssetLevel, assetLevels, statements } from "../../access/statements.ts";
-import type { Tx } from "../../db/client.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { badRequest, notFound } from "../../lib/errors.ts";
 import { recordAudit } from "../audit/record.ts";
 import { findMember } from "../orgs/repo.ts";
-import { assetTables, type ShareableType, shareableTypes } from "./assets.ts";
+import { type ShareableType, shareableTypes } from "./assets.ts";
+import { authorizeAsset } from "./authorize-asset.ts";
 import * as repo from "./repo.ts";
 
 const assetRef = z.object({ assetType: z.enum(shareableTypes), assetId: z.string().min(1) });
@@ -26,24 +26,10 @@ function assertLevelFits(type: ShareableType, value: AssetLevel, field: string) 
   }
 }
 
-/** Loads the asset's sharing facts and authorizes `verb` on it, inside the tenant transaction. */
-async function authorizedAsset(
-  tx: Tx,
-  ctx: MemberContext,
-  type: ShareableType,
-  id: string,
-  verb: string,
-) {
-  const asset = await repo.loadAssetAccess(tx, ctx, type, id);
-  if (!asset) throw notFound(assetTables[type].label);
-  authorize(ctx, `${type}:${verb}` as Action, asset);
-  return asset;
-}
-
 export function getSharing(ctx: MemberContext, input: z.input<typeof assetRef>) {
   const { assetType, assetId } = assetRef.parse(input);
   return withTenant(ctx.db, ctx.orgId, async (tx) => {
-    const asset = await authorizedAsset(tx, ctx, assetType, assetId, "view");
+    const asset = await authorizeAsset(tx, ctx, assetType, assetId, "view");
     return {
       mode: asset.mode,
       defaultLevel: asset.defaultLevel,
@@ -56,7 +42,7 @@ export function setSharingMode(ctx: MemberContext, input: z.input<typeof sharing
   const { assetType, assetId, mode, defaultLevel } = sharingInputs.setMode.parse(input);
   assertLevelFits(assetType, defaultLevel, "defaultLevel");
   return withTenant(ctx.db, ctx.orgId, async (tx) => {
-    const asset = await authorizedAsset(tx, ctx, assetType, assetId, "share");
+    const asset = await authorizeAsset(tx, ctx, assetType, assetId, "share");
     await repo.setSharingMode(tx, ctx, assetType, assetId, { mode, defaultLevel });
     await recordAudit(tx, ctx, {
       action: `${assetType}.sharing_changed`,
@@ -75,7 +61,7 @@ export function grantAccess(ctx: MemberContext, input: z.input<typeof sharingInp
   const { assetType, assetId, memberId, level: granted } = sharingInputs.grant.parse(input);
   assertLevelFits(assetType, granted, "level");
   return withTenant(ctx.db, ctx.orgId, async (tx) => {
-    await authorizedAsset(tx, ctx, assetType, assetId, "share");
+    await authorizeAsset(tx, ctx, assetType, assetId, "share");
     const target = await findMember(tx, ctx.orgId, memberId);
     if (!target) throw notFound("Member");
     if (!mayHoldGrants(target.role)) {
@@ -96,7 +82,7 @@ export function grantAccess(ctx: MemberContext, input: z.input<typeof sharingInp
 export function revokeAccess(ctx: MemberContext, input: z.input<typeof sharingInputs.revoke>) {
   const { assetType, assetId, memberId } = sharingInputs.revoke.parse(input);
   return withTenant(ctx.db, ctx.orgId, async (tx) => {
-    await authorizedAsset(tx, ctx, assetType, assetId, "share");
+    await authorizeAsset(tx, ctx, assetType, assetId, "share");
     const before = await repo.findGrantLevel(tx, ctx, assetType, assetId, memberId);
     if (!(await repo.deleteGrant(tx, ctx, assetType, assetId, memberId))) throw notFound("Grant");
     await recordAudit(tx, ctx, {
@@ -113,7 +99,7 @@ export function revokeAccess(ctx: MemberContext, input: z.input<typeof sharingIn
 export function assetPermissions(ctx: MemberContext, input: z.input<typeof assetRef>) {
   const { assetType, assetId } = assetRef.parse(input);
   return withTenant(ctx.db, ctx.orgId, async (tx) => {
-    const asset = await authorizedAsset(tx, ctx, assetType, assetId, "view");
+    const asset = await authorizeAsset(tx, ctx, assetType, assetId, "view");
     const assetVerbs = new Set<string>(Object.values(assetLevels[assetType]).flat());
     const actions = statements[assetType]
       .filter((verb) => assetVerbs.has(verb))

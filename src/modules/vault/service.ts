@@ -2,11 +2,11 @@ import { randomUUID } from "node:crypto";
 import type { z } from "zod";
 import { authorize, authorizeListing, mayHoldGrants } from "../../access/authorize.ts";
 import type { MemberContext } from "../../access/context.ts";
-import type { Tx } from "../../db/client.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { notFound } from "../../lib/errors.ts";
 import { recordAudit } from "../audit/record.ts";
-import { loadAssetAccess, upsertGrant } from "../sharing/repo.ts";
+import { authorizeAsset } from "../sharing/authorize-asset.ts";
+import { upsertGrant } from "../sharing/repo.ts";
 import { decryptSecret, encryptSecret, envelopeKeyId } from "./crypto.ts";
 import { credentialInputs } from "./inputs.ts";
 import type { Keyring } from "./keyring.ts";
@@ -30,17 +30,6 @@ function seal(
 ) {
   const secretEnvelope = encryptSecret(deps.keyring, binding, secret);
   return { secretEnvelope, keyId: envelopeKeyId(secretEnvelope), secretFields: setFields(secret) };
-}
-
-async function authorizedCredential(
-  tx: Tx,
-  ctx: MemberContext,
-  id: string,
-  verb: "view" | "edit" | "delete",
-) {
-  const access = await loadAssetAccess(tx, ctx, "credential", id);
-  if (!access) throw notFound("Credential");
-  authorize(ctx, `credential:${verb}`, access);
 }
 
 /** Secret fields are write-only: this returns metadata, and the creator becomes an editor. */
@@ -96,7 +85,7 @@ export function listCredentials(ctx: MemberContext) {
 export function getCredential(ctx: MemberContext, input: z.input<typeof credentialInputs.id>) {
   const { credentialId } = credentialInputs.id.parse(input);
   return withTenant(ctx.db, ctx.orgId, async (tx) => {
-    await authorizedCredential(tx, ctx, credentialId, "view");
+    await authorizeAsset(tx, ctx, "credential", credentialId, "view");
     return repo.findMetadata(tx, ctx, credentialId);
   });
 }
@@ -113,7 +102,7 @@ export function updateCredential(
 ) {
   const { credentialId, name, settings, secret } = credentialInputs.update.parse(input);
   return withTenant(ctx.db, ctx.orgId, async (tx) => {
-    await authorizedCredential(tx, ctx, credentialId, "edit");
+    await authorizeAsset(tx, ctx, "credential", credentialId, "edit");
     const row = await repo.findSealed(tx, ctx, credentialId);
     if (!row) throw notFound("Credential");
     const changes: Parameters<typeof repo.update>[3] = {};
@@ -158,7 +147,7 @@ const withoutNulls = (o: Record<string, unknown>) =>
 export function deleteCredential(ctx: MemberContext, input: z.input<typeof credentialInputs.id>) {
   const { credentialId } = credentialInputs.id.parse(input);
   return withTenant(ctx.db, ctx.orgId, async (tx) => {
-    await authorizedCredential(tx, ctx, credentialId, "delete");
+    await authorizeAsset(tx, ctx, "credential", credentialId, "delete");
     const found = await repo.findMetadata(tx, ctx, credentialId);
     await repo.remove(tx, ctx, credentialId);
     await recordAudit(tx, ctx, {

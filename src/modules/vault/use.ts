@@ -1,9 +1,8 @@
-import { authorize } from "../../access/authorize.ts";
 import type { MemberContext } from "../../access/context.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { badRequest, notFound } from "../../lib/errors.ts";
 import { recordAudit } from "../audit/record.ts";
-import { loadAssetAccess } from "../sharing/repo.ts";
+import { authorizeAsset } from "../sharing/authorize-asset.ts";
 import { decryptSecret } from "./crypto.ts";
 import * as repo from "./repo.ts";
 import type { VaultDeps } from "./service.ts";
@@ -36,9 +35,7 @@ export async function withCredential<T>(
   provider: (credential: UnsealedCredential) => Promise<T>,
 ): Promise<T> {
   const unsealed = await withTenant(ctx.db, ctx.orgId, async (tx) => {
-    const access = await loadAssetAccess(tx, ctx, "credential", use.credentialId);
-    if (!access) throw notFound("Credential");
-    authorize(ctx, "credential:use", access);
+    await authorizeAsset(tx, ctx, "credential", use.credentialId, "use");
     const row = await repo.findSealed(tx, ctx, use.credentialId);
     if (!row) throw notFound("Credential");
     if (!use.accepts.includes(row.type)) {

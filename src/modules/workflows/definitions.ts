@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { authorize, isAllowed } from "../../access/authorize.ts";
+import { isAllowed } from "../../access/authorize.ts";
 import type { MemberContext } from "../../access/context.ts";
 import type { Tx } from "../../db/client.ts";
 import { workflowVersion } from "../../db/schema/index.ts";
@@ -15,6 +15,7 @@ import type { EngineDeps } from "./engine/deps.ts";
 import { findVersion } from "./engine/repo.ts";
 import { syncSchedule } from "./engine/schedules.ts";
 import * as repo from "./repo.ts";
+import { authorizedWorkflow } from "./service.ts";
 import { type CredentialCheck, validateDefinition } from "./validate.ts";
 
 export const definitionInputs = {
@@ -22,20 +23,6 @@ export const definitionInputs = {
   get: z.object({ workflowId: z.string().min(1), version: z.number().int().min(1).optional() }),
   id: z.object({ workflowId: z.string().min(1) }),
 };
-
-async function authorizedWorkflow(
-  tx: Tx,
-  ctx: MemberContext,
-  workflowId: string,
-  verb: "view" | "edit",
-) {
-  const access = await loadAssetAccess(tx, ctx, "workflow", workflowId);
-  if (!access) throw notFound("Workflow");
-  authorize(ctx, `workflow:${verb}`, access);
-  const found = await repo.findById(tx, ctx, workflowId);
-  if (!found) throw notFound("Workflow");
-  return found;
-}
 
 /** A credential is usable in a node when the saving member may use it and its type fits. */
 function credentialCheck(tx: Tx, ctx: MemberContext): CredentialCheck {

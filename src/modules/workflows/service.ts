@@ -6,19 +6,19 @@ import type { Tx } from "../../db/client.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { notFound } from "../../lib/errors.ts";
 import { recordAudit } from "../audit/record.ts";
-import { loadAssetAccess, upsertGrant } from "../sharing/repo.ts";
+import { authorizeAsset } from "../sharing/authorize-asset.ts";
+import { upsertGrant } from "../sharing/repo.ts";
 import { workflowInputs } from "./inputs.ts";
 import * as repo from "./repo.ts";
 
-async function authorizedWorkflow(
+/** Authorizes `verb` on the workflow and returns it. */
+export async function authorizedWorkflow(
   tx: Tx,
   ctx: MemberContext,
   id: string,
-  verb: "view" | "edit" | "delete",
+  verb: "view" | "edit" | "run" | "delete",
 ) {
-  const access = await loadAssetAccess(tx, ctx, "workflow", id);
-  if (!access) throw notFound("Workflow");
-  authorize(ctx, `workflow:${verb}`, access);
+  await authorizeAsset(tx, ctx, "workflow", id, verb);
   const found = await repo.findById(tx, ctx, id);
   if (!found) throw notFound("Workflow");
   return found;

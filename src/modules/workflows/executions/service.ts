@@ -1,28 +1,20 @@
 import { randomUUID } from "node:crypto";
 import { and, desc, eq, inArray } from "drizzle-orm";
 import type { z } from "zod";
-import { authorize } from "../../../access/authorize.ts";
 import type { MemberContext } from "../../../access/context.ts";
 import type { Tx } from "../../../db/client.ts";
 import { execution } from "../../../db/schema/index.ts";
 import { withTenant } from "../../../db/tenant.ts";
 import { AppError, badRequest, conflict, notFound } from "../../../lib/errors.ts";
 import { recordAudit } from "../../audit/record.ts";
-import { loadAssetAccess } from "../../sharing/repo.ts";
 import type { EngineDeps } from "../engine/deps.ts";
 import { deliverEvent } from "../engine/events.ts";
 import { logView } from "../engine/log-view.ts";
 import * as engineRepo from "../engine/repo.ts";
-import * as workflowRepo from "../repo.ts";
+import { authorizedWorkflow } from "../service.ts";
 import { executionInputs } from "./inputs.ts";
 
 type Verb = "view" | "run";
-
-async function authorizedWorkflow(tx: Tx, ctx: MemberContext, workflowId: string, verb: Verb) {
-  const access = await loadAssetAccess(tx, ctx, "workflow", workflowId);
-  if (!access) throw notFound("Workflow");
-  authorize(ctx, `workflow:${verb}`, access);
-}
 
 async function authorizedExecution(tx: Tx, ctx: MemberContext, executionId: string, verb: Verb) {
   const found = await engineRepo.findExecution(tx, ctx.orgId, executionId);
@@ -71,9 +63,8 @@ export function runWorkflow(
 ) {
   const { workflowId, payload } = executionInputs.run.parse(input);
   return withTenant(ctx.db, ctx.orgId, async (tx) => {
-    await authorizedWorkflow(tx, ctx, workflowId, "run");
-    const workflow = await workflowRepo.findById(tx, ctx, workflowId);
-    if (!workflow?.currentVersion)
+    const workflow = await authorizedWorkflow(tx, ctx, workflowId, "run");
+    if (!workflow.currentVersion)
       throw badRequest("Save a definition before running the workflow", "workflowId");
     const executionId = await startExecution(deps, tx, {
       orgId: ctx.orgId,
