@@ -1,8 +1,8 @@
-import { authorize } from "../../../access/authorize.ts";
 import type { MemberContext } from "../../../access/context.ts";
+import type { Tx } from "../../../db/client.ts";
 import { withTenant } from "../../../db/tenant.ts";
 import { findMember } from "../../orgs/repo.ts";
-import { loadAssetAccess } from "../../sharing/repo.ts";
+import { authorizeAsset } from "../../sharing/authorize-asset.ts";
 import { workflowDefinition } from "../definition.ts";
 import { topologicalOrder } from "../graph.ts";
 import { nodeTypes } from "../nodes/index.ts";
@@ -14,6 +14,8 @@ import { runStep } from "./step.ts";
 const LEASE_MS = 60_000;
 const BUSY_RETRY_SECONDS = 1;
 
+type Step = Pick<repo.StepRow, "nodeId" | "status" | "port" | "attempt" | "output" | "error">;
+
 /**
  * The job handler: takes an execution as far as it can go — until it finishes, fails, waits
  * for an event, or pauses for a retry backoff. Safe to run again at any point: finished
@@ -24,79 +26,102 @@ export async function advanceExecution(
   job: { orgId: string; executionId: string },
 ) {
   const { orgId, executionId } = job;
-  const later = () =>
-    deps.enqueue(
+  const started = await withTenant(deps.db, orgId, async (tx) => {
+    const claim = await repo.claimLease(
+      tx,
+      orgId,
+      executionId,
+      leaseFor(LEASE_MS),
+      deps.orgConcurrency,
+    );
+    if (claim !== "claimed") return { claim } as const;
+    // A context that cannot be loaded (author gone, grant revoked) fails the execution below.
+    const loaded = await load(tx, deps, orgId, executionId).then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error }),
+    );
+    return { claim, loaded } as const;
+  });
+  if (started.claim === "busy") {
+    return deps.enqueue(
       { name: "execution.advance", data: job },
       { startAfterSeconds: BUSY_RETRY_SECONDS },
     );
-  const lease = () => new Date(Date.now() + LEASE_MS);
-  const claim = await withTenant(deps.db, orgId, (tx) =>
-    repo.claimLease(tx, orgId, executionId, lease(), deps.orgConcurrency),
-  );
-  if (claim === "busy") return later();
-  if (claim === "settled") return;
+  }
+  const loaded = "loaded" in started ? started.loaded : undefined;
+  if (!loaded) return; // settled: finished, cancelled, or waiting for an event
 
   const finish = (outcome: Parameters<typeof repo.finishExecution>[3]) =>
     withTenant(deps.db, orgId, (tx) => repo.finishExecution(tx, orgId, executionId, outcome));
   try {
-    const { execution, definition, ctx } = await load(deps, orgId, executionId);
+    if ("error" in loaded) throw loaded.error;
+    const { execution, definition, ctx, rows } = loaded.value;
+    // The steps are read once; from here on this worker, holding the lease, is their only writer.
+    const steps = new Map<string, Step>(rows.map((row) => [row.nodeId, row]));
+    const record = (nodeId: string, values: Partial<Step> & { status: Step["status"] }) => {
+      const before = steps.get(nodeId);
+      steps.set(nodeId, {
+        nodeId,
+        port: null,
+        attempt: 1,
+        output: null,
+        error: null,
+        ...before,
+        ...values,
+      });
+    };
+    const save = async (nodeId: string, values: Parameters<typeof repo.saveStep>[4]) => {
+      await withTenant(deps.db, orgId, (tx) =>
+        repo.saveStep(tx, orgId, executionId, nodeId, values),
+      );
+      record(nodeId, values as Partial<Step> & { status: Step["status"] });
+    };
     const order = topologicalOrder(definition) ?? [];
     const triggerId =
       definition.nodes.find((n) => nodeTypes.get(n.type)?.kind === "trigger")?.id ?? "";
     for (;;) {
-      const rows = await repo.listSteps(deps.db, orgId, executionId);
-      const steps = new Map(rows.map((row) => [row.nodeId, row]));
       const move = nextMove(definition, order, steps, triggerId);
       if (move.kind === "done") return await finish({ status: "succeeded" });
       if (move.kind === "wait") return await finish({ status: "waiting" });
       if (move.kind === "failed") {
-        const failed = rows.find((row) => row.status === "failed");
+        const failed = [...steps.values()].find((step) => step.status === "failed");
         return await finish({
           status: "failed",
           error: `node "${failed?.nodeId}": ${failed?.error}`,
         });
       }
-      if ((await repo.findExecution(deps.db, orgId, executionId))?.status !== "running") return; // cancelled
-      await withTenant(deps.db, orgId, (tx) => repo.renewLease(tx, orgId, executionId, lease()));
       const node = definition.nodes.find((n) => n.id === move.nodeId);
-      if (!node) throw new Error(`node ${move.nodeId} vanished from the definition`);
+      const type = node && nodeTypes.get(node.type);
+      if (!node || !type) throw new Error(`node ${move.nodeId} cannot run`);
       if (move.kind === "skip") {
-        await withTenant(deps.db, orgId, (tx) =>
-          repo.saveStep(tx, orgId, executionId, node.id, {
-            status: "skipped",
-            finishedAt: new Date(),
-          }),
-        );
+        await save(node.id, { status: "skipped", finishedAt: new Date() });
         continue;
       }
-      const type = nodeTypes.get(node.type);
-      if (!type) throw new Error(`unknown node type ${node.type}`);
       if (type.kind === "trigger") {
-        await withTenant(deps.db, orgId, (tx) =>
-          repo.saveStep(tx, orgId, executionId, node.id, {
-            status: "succeeded",
-            output: execution.payload,
-            port: "main",
-            finishedAt: new Date(),
-            durationMs: 0,
-          }),
-        );
+        await save(node.id, {
+          status: "succeeded",
+          output: execution.payload,
+          port: "main",
+          finishedAt: new Date(),
+          durationMs: 0,
+        });
         continue;
       }
-      const data = {
-        trigger: execution.payload,
-        nodes: Object.fromEntries(
-          rows.filter((r) => r.status === "succeeded").map((r) => [r.nodeId, r.output]),
-        ),
-      };
+      const outputs = [...steps.values()].filter((s) => s.status === "succeeded");
       const outcome = await runStep(deps, {
         ctx,
         executionId,
         node,
         type,
         prior: steps.get(node.id),
-        data,
+        data: {
+          trigger: execution.payload,
+          nodes: Object.fromEntries(outputs.map((s) => [s.nodeId, s.output])),
+        },
+        holdLease: (tx: Tx, ms: number) => repo.renewLease(tx, orgId, executionId, leaseFor(ms)),
+        recorded: (values) => record(node.id, values as Partial<Step> & { status: Step["status"] }),
       });
+      if (outcome === "cancelled") return;
       if (outcome === "wait") return await finish({ status: "waiting" });
       if (outcome === "retry-later") return await finish({ status: "queued" });
     }
@@ -109,31 +134,30 @@ export async function advanceExecution(
   }
 }
 
+const leaseFor = (ms: number) => new Date(Date.now() + Math.max(ms, LEASE_MS));
+
 /**
- * The execution, its definition, and the context it runs in: the authority of the member
- * who saved the version (their grants decide which credentials it may use), re-read now —
- * an author removed, demoted or ungranted since fails the execution safely.
+ * The execution, its definition, its recorded steps, and the context it runs in: the
+ * authority of the member who saved the version (their grants decide which credentials it
+ * may use), re-read now — an author removed, demoted or ungranted since fails it safely.
  */
-async function load(deps: EngineDeps, orgId: string, executionId: string) {
-  return withTenant(deps.db, orgId, async (tx) => {
-    const execution = await repo.findExecution(tx, orgId, executionId);
-    if (!execution) throw new Error("execution not found");
-    const version = await repo.findVersion(tx, orgId, execution.workflowId, execution.version);
-    if (!version) throw new Error("workflow version not found");
-    const author = await findMember(tx, orgId, version.authorMemberId);
-    if (!author) throw new Error("the workflow's author is no longer a member of the organization");
-    const ctx: MemberContext = {
-      db: deps.db,
-      meta: { requestId: `execution:${executionId}`, ip: undefined, userAgent: undefined },
-      orgId,
-      userId: author.userId,
-      memberId: author.id,
-      role: author.role,
-      actor: { kind: "system", reason: `workflow execution ${executionId}` },
-    };
-    const access = await loadAssetAccess(tx, ctx, "workflow", execution.workflowId);
-    if (!access) throw new Error("workflow not found");
-    authorize(ctx, "workflow:run", access);
-    return { execution, definition: workflowDefinition.parse(version.definition), ctx };
-  });
+async function load(tx: Tx, deps: EngineDeps, orgId: string, executionId: string) {
+  const execution = await repo.findExecution(tx, orgId, executionId);
+  if (!execution) throw new Error("execution not found");
+  const version = await repo.findVersion(tx, orgId, execution.workflowId, execution.version);
+  if (!version) throw new Error("workflow version not found");
+  const author = await findMember(tx, orgId, version.authorMemberId);
+  if (!author) throw new Error("the workflow's author is no longer a member of the organization");
+  const ctx: MemberContext = {
+    db: deps.db,
+    meta: { requestId: `execution:${executionId}`, ip: undefined, userAgent: undefined },
+    orgId,
+    userId: author.userId,
+    memberId: author.id,
+    role: author.role,
+    actor: { kind: "system", reason: `workflow execution ${executionId}` },
+  };
+  await authorizeAsset(tx, ctx, "workflow", execution.workflowId, "run");
+  const rows = await repo.listSteps(tx, orgId, executionId);
+  return { execution, definition: workflowDefinition.parse(version.definition), ctx, rows };
 }

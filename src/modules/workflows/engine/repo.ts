@@ -80,8 +80,9 @@ export async function claimLease(
     : "settled";
 }
 
-export async function renewLease(tx: Tx, orgId: string, id: string, until: Date) {
-  await tx
+/** Extends the lease; false when the execution is no longer running (it was cancelled). */
+export async function renewLease(tx: Tx, orgId: string, id: string, until: Date): Promise<boolean> {
+  const rows = await tx
     .update(execution)
     .set({ leaseUntil: until })
     .where(
@@ -90,7 +91,9 @@ export async function renewLease(tx: Tx, orgId: string, id: string, until: Date)
         eq(execution.id, id),
         eq(execution.status, "running"),
       ),
-    );
+    )
+    .returning({ id: execution.id });
+  return rows.length === 1;
 }
 
 /** Executions of the org currently being advanced by some worker. */

@@ -1,4 +1,5 @@
 import type { MemberContext } from "../../../access/context.ts";
+import type { Tx } from "../../../db/client.ts";
 import { withTenant } from "../../../db/tenant.ts";
 import { withCredential } from "../../vault/use.ts";
 import type { DefinitionNode } from "../definition.ts";
@@ -10,18 +11,29 @@ import { orgMembersOnlyMailer } from "./org-mailer.ts";
 import { type StepRow, saveStep } from "./repo.ts";
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+/** The lease outlasts a node's timeout by this much, so no other worker claims it meanwhile. */
+const LEASE_MARGIN_MS = 30_000;
 const MAX_OUTPUT_CHARS = 1_000_000;
 
-export type StepOutcome = "continue" | "wait" | "retry-later" | "failed";
+export type StepOutcome = "continue" | "wait" | "retry-later" | "failed" | "cancelled";
+
+type StepValues = Parameters<typeof saveStep>[4];
 
 export interface StepRun {
   ctx: MemberContext;
   executionId: string;
   node: DefinitionNode;
   type: NodeType<unknown>;
-  prior: StepRow | undefined;
+  prior: Pick<StepRow, "status" | "attempt" | "error"> | undefined;
   /** What expressions see: the trigger payload and earlier nodes' outputs. */
   data: { trigger: unknown; nodes: Record<string, unknown> };
+  /**
+   * Extends the execution's lease to cover `ms` more, in the transaction that marks the node
+   * running; false when the execution was cancelled meanwhile.
+   */
+  holdLease(tx: Tx, ms: number): Promise<boolean>;
+  /** Told every state the step is saved in, so the caller need not read it back. */
+  recorded(values: StepValues): void;
 }
 
 class NodeTimeout extends Error {}
@@ -33,8 +45,14 @@ class NodeTimeout extends Error {}
  */
 export async function runStep(deps: EngineDeps, run: StepRun): Promise<StepOutcome> {
   const { ctx, executionId, node, type, prior } = run;
-  const save = (values: Parameters<typeof saveStep>[4]) =>
-    withTenant(deps.db, ctx.orgId, (tx) => saveStep(tx, ctx.orgId, executionId, node.id, values));
+  const save = async (values: StepValues, tx?: Tx) => {
+    if (tx) await saveStep(tx, ctx.orgId, executionId, node.id, values);
+    else
+      await withTenant(deps.db, ctx.orgId, (t) =>
+        saveStep(t, ctx.orgId, executionId, node.id, values),
+      );
+    run.recorded(values);
+  };
   const retry = node.retry ?? type.retry ?? { attempts: 1, backoffMs: 0 };
   const resumed = prior?.status === "running" || prior?.status === "retrying";
   const attempt = resumed ? (prior?.attempt ?? 0) + 1 : 1;
@@ -47,7 +65,24 @@ export async function runStep(deps: EngineDeps, run: StepRun): Promise<StepOutco
     return "failed";
   }
   const startedAt = new Date();
-  await save({ status: "running", attempt, startedAt, error: null, finishedAt: null });
+  const timeoutMs = node.timeoutMs ?? type.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  // A pure node has no side effects: if a crash interrupts it, running it again is harmless,
+  // so only its result is recorded. Any other node is marked running before it is called.
+  if (!type.pure) {
+    const running: StepValues = {
+      status: "running",
+      attempt,
+      startedAt,
+      error: null,
+      finishedAt: null,
+    };
+    const held = await withTenant(deps.db, ctx.orgId, async (tx) => {
+      if (!(await run.holdLease(tx, timeoutMs + LEASE_MARGIN_MS))) return false;
+      await save(running, tx);
+      return true;
+    });
+    if (!held) return "cancelled";
+  }
 
   let parameters: unknown;
   try {
@@ -59,16 +94,14 @@ export async function runStep(deps: EngineDeps, run: StepRun): Promise<StepOutco
 
   const finished = () => ({ finishedAt: new Date(), durationMs: Date.now() - startedAt.getTime() });
   try {
-    const result = await callWithTimeout(deps, run, parameters);
+    const result = await callWithTimeout(deps, run, parameters, timeoutMs);
     if ("wait" in result) {
       const waitUntil = new Date(Date.now() + result.wait.timeoutMs);
       await withTenant(deps.db, ctx.orgId, async (tx) => {
-        await saveStep(tx, ctx.orgId, executionId, node.id, {
-          status: "waiting",
-          input: redact(parameters),
-          waitKey: result.wait.key,
-          waitUntil,
-        });
+        await save(
+          { status: "waiting", input: redact(parameters), waitKey: result.wait.key, waitUntil },
+          tx,
+        );
         await deps.enqueue(
           {
             name: "execution.wait-timeout",
@@ -96,12 +129,10 @@ export async function runStep(deps: EngineDeps, run: StepRun): Promise<StepOutco
     if (attempt < retry.attempts) {
       const delay = retry.backoffMs * 2 ** (attempt - 1);
       await withTenant(deps.db, ctx.orgId, async (tx) => {
-        await saveStep(tx, ctx.orgId, executionId, node.id, {
-          status: "retrying",
-          error: message,
-          input: redact(parameters),
-          ...finished(),
-        });
+        await save(
+          { status: "retrying", error: message, input: redact(parameters), ...finished() },
+          tx,
+        );
         await deps.enqueue(
           { name: "execution.advance", data: { orgId: ctx.orgId, executionId } },
           { tx, startAfterSeconds: Math.ceil(delay / 1000) },
@@ -118,9 +149,9 @@ async function callWithTimeout(
   deps: EngineDeps,
   run: StepRun,
   parameters: unknown,
+  timeoutMs: number,
 ): Promise<NodeResult> {
   const { ctx, node, type, executionId } = run;
-  const timeoutMs = node.timeoutMs ?? type.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {

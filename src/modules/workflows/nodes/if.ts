@@ -24,6 +24,7 @@ export const ifNode = defineNode({
   type: "if",
   displayName: "If",
   kind: "action",
+  pure: true,
   parameters: ifParameters,
   ports: ["true", "false"],
   async run(ctx) {

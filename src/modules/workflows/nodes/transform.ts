@@ -11,6 +11,7 @@ export const transform = defineNode({
   type: "transform",
   displayName: "Transform",
   kind: "action",
+  pure: true,
   parameters: transformParameters,
   async run(ctx) {
     return { output: ctx.parameters.fields };

@@ -46,6 +46,11 @@ export interface NodeType<P = unknown> {
   credential?: { types: readonly string[]; required: boolean };
   /** Output ports; a node without this list has the single port "main". */
   ports?: readonly string[];
+  /**
+   * No side effects (it only computes from its parameters): the engine records just its
+   * result, since running it again after a crash changes nothing.
+   */
+  pure?: boolean;
   /** Default retry policy; a node in a definition may override it. */
   retry?: { attempts: number; backoffMs: number };
   /** Default timeout in milliseconds; a node in a definition may override it. */
