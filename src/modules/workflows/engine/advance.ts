@@ -15,6 +15,7 @@ const LEASE_MS = 60_000;
 const BUSY_RETRY_SECONDS = 1;
 
 type Step = Pick<repo.StepRow, "nodeId" | "status" | "port" | "attempt" | "output" | "error">;
+type StepValues = Parameters<typeof repo.saveStep>[4];
 
 /**
  * The job handler: takes an execution as far as it can go — until it finishes, fails, waits
@@ -51,31 +52,60 @@ export async function advanceExecution(
   const loaded = "loaded" in started ? started.loaded : undefined;
   if (!loaded) return; // settled: finished, cancelled, or waiting for an event
 
-  const finish = (outcome: Parameters<typeof repo.finishExecution>[3]) =>
-    withTenant(deps.db, orgId, (tx) => repo.finishExecution(tx, orgId, executionId, outcome));
+  const failed = (error: unknown) =>
+    withTenant(deps.db, orgId, (tx) =>
+      repo.finishExecution(tx, orgId, executionId, {
+        status: "failed",
+        error: error instanceof Error ? error.message : "execution failed",
+      }),
+    );
   try {
     if ("error" in loaded) throw loaded.error;
     const { execution, definition, ctx, rows } = loaded.value;
     // The steps are read once; from here on this worker, holding the lease, is their only writer.
     const steps = new Map<string, Step>(rows.map((row) => [row.nodeId, row]));
-    const record = (nodeId: string, values: Partial<Step> & { status: Step["status"] }) => {
+    const record = (nodeId: string, values: StepValues) => {
       const before = steps.get(nodeId);
-      steps.set(nodeId, {
+      const base: Step = {
         nodeId,
+        status: values.status,
         port: null,
         attempt: 1,
         output: null,
         error: null,
+      };
+      steps.set(nodeId, {
+        ...base,
         ...before,
-        ...values,
+        ...(values as Partial<Step>),
+        status: values.status,
       });
     };
-    const save = async (nodeId: string, values: Parameters<typeof repo.saveStep>[4]) => {
-      await withTenant(deps.db, orgId, (tx) =>
-        repo.saveStep(tx, orgId, executionId, nodeId, values),
-      );
-      record(nodeId, values as Partial<Step> & { status: Step["status"] });
+    // Outcomes that can be recomputed after a crash (trigger, skips, pure nodes) wait here and
+    // are written with the next write that must happen, saving a transaction each.
+    const pending: [string, StepValues][] = [];
+    const flush = async (tx: Tx) => {
+      for (const [nodeId, values] of pending.splice(0))
+        await repo.saveStep(tx, orgId, executionId, nodeId, values);
     };
+    const write = async (
+      nodeId: string,
+      values: StepValues,
+      options: { tx?: Tx; deferrable?: boolean },
+    ) => {
+      record(nodeId, values);
+      if (options.deferrable) return void pending.push([nodeId, values]);
+      const inTx = async (tx: Tx) => {
+        await flush(tx);
+        await repo.saveStep(tx, orgId, executionId, nodeId, values);
+      };
+      await (options.tx ? inTx(options.tx) : withTenant(deps.db, orgId, inTx));
+    };
+    const finish = (outcome: Parameters<typeof repo.finishExecution>[3]) =>
+      withTenant(deps.db, orgId, async (tx) => {
+        await flush(tx);
+        await repo.finishExecution(tx, orgId, executionId, outcome);
+      });
     const order = topologicalOrder(definition) ?? [];
     const triggerId =
       definition.nodes.find((n) => nodeTypes.get(n.type)?.kind === "trigger")?.id ?? "";
@@ -94,17 +124,18 @@ export async function advanceExecution(
       const type = node && nodeTypes.get(node.type);
       if (!node || !type) throw new Error(`node ${move.nodeId} cannot run`);
       if (move.kind === "skip") {
-        await save(node.id, { status: "skipped", finishedAt: new Date() });
+        await write(node.id, { status: "skipped", finishedAt: new Date() }, { deferrable: true });
         continue;
       }
       if (type.kind === "trigger") {
-        await save(node.id, {
+        const fired = {
           status: "succeeded",
           output: execution.payload,
           port: "main",
           finishedAt: new Date(),
           durationMs: 0,
-        });
+        } as const;
+        await write(node.id, fired, { deferrable: true });
         continue;
       }
       const outputs = [...steps.values()].filter((s) => s.status === "succeeded");
@@ -119,7 +150,7 @@ export async function advanceExecution(
           nodes: Object.fromEntries(outputs.map((s) => [s.nodeId, s.output])),
         },
         holdLease: (tx: Tx, ms: number) => repo.renewLease(tx, orgId, executionId, leaseFor(ms)),
-        recorded: (values) => record(node.id, values as Partial<Step> & { status: Step["status"] }),
+        write: (values, options) => write(node.id, values, options),
       });
       if (outcome === "cancelled") return;
       if (outcome === "wait") return await finish({ status: "waiting" });
@@ -127,10 +158,7 @@ export async function advanceExecution(
     }
   } catch (error) {
     deps.logger.error({ err: error, executionId }, "execution failed");
-    await finish({
-      status: "failed",
-      error: error instanceof Error ? error.message : "execution failed",
-    });
+    await failed(error);
   }
 }
 

@@ -8,7 +8,7 @@ import type { NodeResult, NodeType } from "../nodes/types.ts";
 import type { EngineDeps } from "./deps.ts";
 import { redact } from "./log-view.ts";
 import { orgMembersOnlyMailer } from "./org-mailer.ts";
-import { type StepRow, saveStep } from "./repo.ts";
+import type { StepRow, saveStep } from "./repo.ts";
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 /** The lease outlasts a node's timeout by this much, so no other worker claims it meanwhile. */
@@ -32,8 +32,12 @@ export interface StepRun {
    * running; false when the execution was cancelled meanwhile.
    */
   holdLease(tx: Tx, ms: number): Promise<boolean>;
-  /** Told every state the step is saved in, so the caller need not read it back. */
-  recorded(values: StepValues): void;
+  /**
+   * Saves a state of this step: in `tx` when given, else in a transaction of its own — or,
+   * when `deferrable`, with the caller's next write (a pure node's outcome can be computed
+   * again if a crash loses it).
+   */
+  write(values: StepValues, options: { tx?: Tx; deferrable?: boolean }): Promise<void>;
 }
 
 class NodeTimeout extends Error {}
@@ -45,14 +49,8 @@ class NodeTimeout extends Error {}
  */
 export async function runStep(deps: EngineDeps, run: StepRun): Promise<StepOutcome> {
   const { ctx, executionId, node, type, prior } = run;
-  const save = async (values: StepValues, tx?: Tx) => {
-    if (tx) await saveStep(tx, ctx.orgId, executionId, node.id, values);
-    else
-      await withTenant(deps.db, ctx.orgId, (t) =>
-        saveStep(t, ctx.orgId, executionId, node.id, values),
-      );
-    run.recorded(values);
-  };
+  const save = (values: StepValues, tx?: Tx) =>
+    run.write(values, { ...(tx && { tx }), deferrable: type.pure === true });
   const retry = node.retry ?? type.retry ?? { attempts: 1, backoffMs: 0 };
   const resumed = prior?.status === "running" || prior?.status === "retrying";
   const attempt = resumed ? (prior?.attempt ?? 0) + 1 : 1;
