@@ -3,9 +3,8 @@ import type { Db } from "../../db/client.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { notFound } from "../../lib/errors.ts";
 import { hashToken } from "../../lib/tokens.ts";
-import { workflowDefinition } from "./definition.ts";
 import type { EngineDeps } from "./engine/deps.ts";
-import { findVersion } from "./engine/repo.ts";
+import { loadVersion } from "./engine/version-cache.ts";
 import { startExecution } from "./executions/service.ts";
 import { findTriggerTarget } from "./repo.ts";
 
@@ -28,8 +27,7 @@ export async function triggerByWebhook(
   }
   const { organizationId: orgId, currentVersion: version } = workflow;
   return withTenant(deps.db, orgId, async (tx) => {
-    const found = await findVersion(tx, orgId, workflow.id, version);
-    const definition = found && workflowDefinition.parse(found.definition);
+    const definition = (await loadVersion(tx, orgId, workflow.id, version))?.definition;
     if (!definition?.nodes.some((n) => n.type === "webhook_trigger")) throw notFound("Webhook");
     const executionId = await startExecution(deps, tx, {
       orgId,

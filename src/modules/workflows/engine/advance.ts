@@ -3,13 +3,13 @@ import type { Tx } from "../../../db/client.ts";
 import { withTenant } from "../../../db/tenant.ts";
 import { findMember } from "../../orgs/repo.ts";
 import { authorizeAsset } from "../../sharing/authorize-asset.ts";
-import { workflowDefinition } from "../definition.ts";
 import { topologicalOrder } from "../graph.ts";
 import { nodeTypes } from "../nodes/index.ts";
 import type { EngineDeps } from "./deps.ts";
 import { nextMove } from "./plan.ts";
 import * as repo from "./repo.ts";
 import { runStep } from "./step.ts";
+import { loadVersion } from "./version-cache.ts";
 
 const LEASE_MS = 60_000;
 const BUSY_RETRY_SECONDS = 1;
@@ -172,7 +172,7 @@ const leaseFor = (ms: number) => new Date(Date.now() + Math.max(ms, LEASE_MS));
 async function load(tx: Tx, deps: EngineDeps, orgId: string, executionId: string) {
   const execution = await repo.findExecution(tx, orgId, executionId);
   if (!execution) throw new Error("execution not found");
-  const version = await repo.findVersion(tx, orgId, execution.workflowId, execution.version);
+  const version = await loadVersion(tx, orgId, execution.workflowId, execution.version);
   if (!version) throw new Error("workflow version not found");
   const author = await findMember(tx, orgId, version.authorMemberId);
   if (!author) throw new Error("the workflow's author is no longer a member of the organization");
@@ -187,5 +187,5 @@ async function load(tx: Tx, deps: EngineDeps, orgId: string, executionId: string
   };
   await authorizeAsset(tx, ctx, "workflow", execution.workflowId, "run");
   const rows = await repo.listSteps(tx, orgId, executionId);
-  return { execution, definition: workflowDefinition.parse(version.definition), ctx, rows };
+  return { execution, definition: version.definition, ctx, rows };
 }
