@@ -193,27 +193,18 @@ describe(`job queue (${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"})`, ()
     ]);
   });
 
-  it("processes 500 jobs (throughput printed, not asserted)", async () => {
+  it("processes 500 jobs, each exactly once", async () => {
     const name = await freshQueue();
     const done = new Set<number>();
-    const sendStart = performance.now();
     for (let i = 0; i < 500; i += 50) {
       await Promise.all(
         Array.from({ length: 50 }, (_, k) => queue.send(name, { n: i + k }, { retryLimit: 0 })),
       );
     }
-    const sendMs = performance.now() - sendStart;
-    const workStart = performance.now();
     await queue.work<{ n: number }>(name, { ...fast, batchSize: 50 }, async (jobs) => {
       for (const job of jobs) done.add(job.data.n);
     });
     await waitFor(() => done.size === 500, 60_000);
-    const workMs = performance.now() - workStart;
-    const kind = database.kind;
-    console.log(
-      `[jobs ${kind}] send ${Math.round(500 / (sendMs / 1000))} jobs/s, ` +
-        `process ${Math.round(500 / (workMs / 1000))} jobs/s (batchSize 50)`,
-    );
     // Completion is written after the handler returns: every job ends completed, none twice.
     await waitFor(async () => {
       const result = (await database.db.execute(

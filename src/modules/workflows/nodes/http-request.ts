@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { badRequest } from "../../../lib/errors.ts";
 import type { OutboundResponse } from "../../../net/outbound.ts";
+import { RESERVED_REQUEST_HEADERS } from "../../../net/reserved-headers.ts";
 import { httpBasic } from "../../vault/types/http-basic.ts";
 import { httpBearer } from "../../vault/types/http-bearer.ts";
 import { httpHeader } from "../../vault/types/http-header.ts";
@@ -10,28 +11,13 @@ import { defineNode } from "./types.ts";
 
 const DEFAULT_TIMEOUT_MS = 15_000;
 
-// Framing and routing headers are Fluxo's to set; letting a workflow set them would allow
-// request smuggling or a different virtual host than the vetted one.
-const RESERVED_HEADERS = new Set([
-  "host",
-  "content-length",
-  "transfer-encoding",
-  "connection",
-  "keep-alive",
-  "upgrade",
-  "te",
-  "trailer",
-  "expect",
-  "proxy-connection",
-]);
-
 // Response headers that hand out sessions: they would end up in the execution log.
 const HIDDEN_RESPONSE_HEADERS = new Set(["set-cookie", "set-cookie2"]);
 
 const headerName = z
   .string()
   .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$/, "must be a valid HTTP header name")
-  .refine((name) => !RESERVED_HEADERS.has(name.toLowerCase()), "is set by Fluxo itself");
+  .refine((name) => !RESERVED_REQUEST_HEADERS.has(name.toLowerCase()), "is set by Fluxo itself");
 
 // The characters node:http accepts in a field value: no CR, LF, NUL or other controls.
 const headerValue = z
