@@ -91,9 +91,7 @@ describe("execution limits and the execution log", () => {
     expect(big.output).toMatchObject({ truncated: true });
     // the next node still worked with the whole output
     expect(stepOf(done, "use")?.output).toEqual({ size: 50_000 });
-    const log = await owner.query("executions.get", { executionId });
-    expect(JSON.stringify(log).includes("typed-in-secret-42")).toBe(
-      JSON.stringify(done.steps[0]).includes("typed-in-secret-42"),
-    );
+    // the header built from the payload is redacted wherever the node's input is shown
+    expect(JSON.stringify(big)).not.toContain("typed-in-secret-42");
   });
 });
