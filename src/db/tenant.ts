@@ -1,5 +1,8 @@
 import { sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/node-postgres";
+import pg from "pg";
 import type { Db, Tx } from "./client.ts";
+import * as schema from "./schema/index.ts";
 
 /**
  * Runs `fn` in a transaction as the non-superuser role `fluxo_app` with `app.org_id` set to
@@ -7,10 +10,52 @@ import type { Db, Tx } from "./client.ts";
  * query that forgets its filter. Both settings end with the transaction.
  */
 export function withTenant<T>(db: Db, orgId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const pool = (db as unknown as { $client?: unknown }).$client;
+  if (pool instanceof pg.Pool && SAFE_ORG_ID.test(orgId)) return pooledTenant(pool, orgId, fn);
   return db.transaction(async (tx) => {
     await tx.execute(
       sql`select set_config('app.org_id', ${orgId}, true), set_config('role', 'fluxo_app', true)`,
     );
     return fn(tx);
   });
+}
+
+/** Organization ids are UUIDs; only those may be written into SQL text (see below). */
+const SAFE_ORG_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+const drizzleOf = new WeakMap<pg.PoolClient, Db>();
+
+/**
+ * On a PostgreSQL server, BEGIN and the two settings travel in one round trip (a simple
+ * query may hold several statements but no parameters, hence the strict id check above):
+ * one network exchange less for every tenant transaction, the engine's hottest path.
+ */
+async function pooledTenant<T>(
+  pool: pg.Pool,
+  orgId: string,
+  fn: (tx: Tx) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query(
+      `begin; select set_config('app.org_id', '${orgId}', true), set_config('role', 'fluxo_app', true)`,
+    );
+    let tx = drizzleOf.get(client);
+    if (!tx) {
+      tx = drizzle({ client, schema }) as unknown as Db;
+      drizzleOf.set(client, tx);
+    }
+    const result = await fn(tx as unknown as Tx);
+    await client.query("commit");
+    return result;
+  } catch (error) {
+    // a connection that cannot even roll back is destroyed rather than reused
+    await client.query("rollback").catch((rollbackError: Error) => {
+      broken = rollbackError;
+    });
+    throw error;
+  } finally {
+    client.release(broken);
+  }
 }
