@@ -99,6 +99,8 @@ export const executionStep = pgTable(
     error: text("error"),
     waitKey: text("wait_key"),
     waitUntil: timestamp("wait_until", { withTimezone: true }),
+    /** The port a wait continues on when it times out; null: the step fails. */
+    timeoutPort: text("timeout_port"),
     startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
     durationMs: integer("duration_ms"),

@@ -6,77 +6,76 @@ import type { EngineDeps } from "./deps.ts";
 import * as repo from "./repo.ts";
 
 type Resolution = Parameters<typeof repo.resolveWait>[4];
+type At = { orgId: string; executionId: string };
 
-/** Nothing waits on that key any more: thrown to roll the transaction back. */
-class StaleEvent extends Error {}
-
-const unlessStale = (promise: Promise<boolean>) =>
-  promise.catch((error: unknown) => {
-    if (error instanceof StaleEvent) return false;
-    throw error;
-  });
-
-/** Resolves a waiting step and puts the execution back on the queue, in one transaction. */
+/**
+ * Resolves a waiting step and puts the execution back on the queue, in the caller's
+ * transaction. False when the execution is not waiting (cancelled, or already resumed) or no
+ * step waits that way; then nothing changes. (Should the step have been resolved by someone
+ * else in between, the queued execution simply parks again when it finds nothing to run.)
+ */
 async function resume(
   deps: EngineDeps,
   tx: Tx,
-  at: { orgId: string; executionId: string },
+  at: At,
   match: Parameters<typeof repo.resolveWait>[3],
   outcome: Resolution,
 ) {
-  // A cancelled (or not yet parked) execution takes no event; then nothing changes.
   if (!(await repo.requeueWaiting(tx, at.orgId, at.executionId))) return false;
   const step = await repo.resolveWait(tx, at.orgId, at.executionId, match, outcome);
-  if (!step) throw new StaleEvent();
   await deps.enqueue({ name: "execution.advance", data: at }, { tx });
-  return true;
+  return step !== undefined;
 }
 
 /**
- * An event for a waiting execution: the step waiting on `key` continues on its "event" port
- * with the payload as output. False when nothing waits on that key (already resolved).
+ * An event for a waiting execution, inside the caller's transaction: the step waiting on
+ * `key` continues on `port` with the payload as its output.
  */
-export function deliverEvent(
+export function deliverEventInTx(
   deps: EngineDeps,
-  at: { orgId: string; executionId: string },
+  tx: Tx,
+  at: At,
   key: string,
   payload: unknown,
-): Promise<boolean> {
-  return withTenant(deps.db, at.orgId, (tx) =>
-    resume(
-      deps,
-      tx,
-      at,
-      { waitKey: key },
-      { status: "succeeded", port: "event", output: payload ?? {} },
-    ),
+  port = "event",
+) {
+  return resume(
+    deps,
+    tx,
+    at,
+    { waitKey: key },
+    { status: "succeeded", port, output: payload ?? {} },
   );
 }
 
-/** The wait's timeout job: continue on the "timeout" port, or fail, as the node asked. */
-export function expireWait(
+/** An event for a waiting execution (see deliverEventInTx), in a transaction of its own. */
+export function deliverEvent(
   deps: EngineDeps,
-  job: { orgId: string; executionId: string; nodeId: string },
-) {
-  return unlessStale(
-    withTenant(deps.db, job.orgId, async (tx) => {
-      const [step] = await tx
-        .select({ input: executionStep.input, waitUntil: executionStep.waitUntil })
-        .from(executionStep)
-        .where(
-          and(
-            eq(executionStep.organizationId, job.orgId),
-            eq(executionStep.executionId, job.executionId),
-            eq(executionStep.nodeId, job.nodeId),
-            eq(executionStep.status, "waiting"),
-          ),
-        );
-      if (!step) return false; // the event came first
-      const fail = (step.input as { onTimeout?: string } | null)?.onTimeout === "fail";
-      const outcome: Resolution = fail
-        ? { status: "failed", error: "timed out waiting for the event" }
-        : { status: "succeeded", port: "timeout", output: { timedOut: true } };
-      return resume(deps, tx, job, { nodeId: job.nodeId }, outcome);
-    }),
-  );
+  at: At,
+  key: string,
+  payload: unknown,
+): Promise<boolean> {
+  return withTenant(deps.db, at.orgId, (tx) => deliverEventInTx(deps, tx, at, key, payload));
+}
+
+/** The wait's timeout job: continue on the wait's timeout port, or fail when it has none. */
+export function expireWait(deps: EngineDeps, job: At & { nodeId: string }) {
+  return withTenant(deps.db, job.orgId, async (tx) => {
+    const [step] = await tx
+      .select({ timeoutPort: executionStep.timeoutPort })
+      .from(executionStep)
+      .where(
+        and(
+          eq(executionStep.organizationId, job.orgId),
+          eq(executionStep.executionId, job.executionId),
+          eq(executionStep.nodeId, job.nodeId),
+          eq(executionStep.status, "waiting"),
+        ),
+      );
+    if (!step) return false; // the event came first
+    const outcome: Resolution = step.timeoutPort
+      ? { status: "succeeded", port: step.timeoutPort, output: { timedOut: true } }
+      : { status: "failed", error: "timed out waiting for the event" };
+    return resume(deps, tx, job, { nodeId: job.nodeId }, outcome);
+  });
 }

@@ -97,7 +97,13 @@ export async function runStep(deps: EngineDeps, run: StepRun): Promise<StepOutco
       const waitUntil = new Date(Date.now() + result.wait.timeoutMs);
       await withTenant(deps.db, ctx.orgId, async (tx) => {
         await save(
-          { status: "waiting", input: redact(parameters), waitKey: result.wait.key, waitUntil },
+          {
+            status: "waiting",
+            input: redact(parameters),
+            waitKey: result.wait.key,
+            waitUntil,
+            timeoutPort: result.wait.timeoutPort,
+          },
           tx,
         );
         await deps.enqueue(

@@ -31,8 +31,11 @@ export interface NodeContext<P> {
 /** A node's outcome: output data, and for branching nodes the port the execution follows. */
 export type NodeResult =
   | { output: unknown; port?: string }
-  /** Park the execution until an event with `key` arrives or `timeoutMs` passes. */
-  | { wait: { key: string; timeoutMs: number } };
+  /**
+   * Park the execution until an event with `key` arrives (it names the port to continue on)
+   * or `timeoutMs` passes (continue on `timeoutPort`, or fail when it is null).
+   */
+  | { wait: { key: string; timeoutMs: number; timeoutPort: string | null } };
 
 export interface NodeType<P = unknown> {
   type: string;

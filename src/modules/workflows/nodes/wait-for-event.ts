@@ -23,6 +23,10 @@ export const waitForEvent = defineNode({
   }),
   ports: ["event", "timeout"],
   run: async ({ parameters }) => ({
-    wait: { key: parameters.key, timeoutMs: parameters.timeoutSeconds * 1000 },
+    wait: {
+      key: parameters.key,
+      timeoutMs: parameters.timeoutSeconds * 1000,
+      timeoutPort: parameters.onTimeout === "branch" ? "timeout" : null,
+    },
   }),
 });
