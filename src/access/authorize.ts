@@ -4,6 +4,7 @@ import {
   type Action,
   type AssetLevel,
   type AssetType,
+  anyReviewerRoles,
   assetLevels,
   ownerOnlyRoles,
   type Role,
@@ -24,6 +25,16 @@ export interface AssetAccess {
   grantLevel: AssetLevel | null;
 }
 
+/** What the policy needs to know about one review, for the acting member. */
+export interface ReviewAccess {
+  type: "review";
+  orgId: string;
+  /** Routed to this member: named as an assignee, or "any reviewer" and the member's role is one. */
+  routed: boolean;
+  /** Raised by a workflow the member may view. */
+  viaWorkflow: boolean;
+}
+
 export const scopeOf = (role: Role, action: Action): Scope | undefined =>
   rolePermissions[role][action];
 
@@ -40,10 +51,19 @@ export function effectiveLevel(asset: AssetAccess): string | null {
 }
 
 /** Pure decision: may the member perform `action`, on `asset` when the action is asset-scoped? */
-export function isAllowed(ctx: MemberContext, action: Action, asset?: AssetAccess): boolean {
+export function isAllowed(
+  ctx: MemberContext,
+  action: Action,
+  asset?: AssetAccess | ReviewAccess,
+): boolean {
   if (asset && asset.orgId !== ctx.orgId) return false;
   const scope = scopeOf(ctx.role, action);
   if (scope === "any") return true;
+  if (asset?.type === "review") {
+    // a member sees what is routed to them even where their view reaches only via workflows
+    if (scope === "routed") return asset.routed;
+    return scope === "granted" && (asset.viaWorkflow || asset.routed);
+  }
   if (scope !== "granted" || !asset) return false;
   const level = effectiveLevel(asset);
   const verbs: readonly string[] = level
@@ -56,7 +76,11 @@ export function isAllowed(ctx: MemberContext, action: Action, asset?: AssetAcces
  * First line of every org-scoped service function. On an asset the member cannot even see,
  * the answer is 404 (its existence is not revealed); otherwise a refusal is 403.
  */
-export function authorize(ctx: MemberContext, action: Action, asset?: AssetAccess): void {
+export function authorize(
+  ctx: MemberContext,
+  action: Action,
+  asset?: AssetAccess | ReviewAccess,
+): void {
   if (isAllowed(ctx, action, asset)) return;
   if (asset && !isAllowed(ctx, `${asset.type}:view`, asset)) throw notFound(capitalize(asset.type));
   throw forbidden(
@@ -92,6 +116,12 @@ export function assertMayManageRole(
     throw forbidden("Only an OWNER may grant the OWNER role or change an OWNER's membership");
   }
 }
+
+/** Whether a review is routed to the acting member. */
+export const isRoutedTo = (
+  ctx: MemberContext,
+  review: { anyReviewer: boolean; assignedToMe: boolean },
+) => review.assignedToMe || (review.anyReviewer && anyReviewerRoles.includes(ctx.role));
 
 /** True for roles the organization must always keep at least one holder of. */
 export const isOwnerRole = (role: Role): boolean => ownerOnlyRoles.includes(role);

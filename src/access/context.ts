@@ -10,7 +10,9 @@ export interface RequestMeta {
 
 export type Actor =
   | { kind: "user"; userId: string; memberId: string }
-  | { kind: "system"; reason: string };
+  | { kind: "system"; reason: string }
+  /** Someone without an account, through a public review link; `label` is the name they gave. */
+  | { kind: "reviewLink"; linkId: string; reviewId: string; label: string };
 
 /** A signed-in user, before any organization is involved. */
 export interface UserContext {

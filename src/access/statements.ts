@@ -74,6 +74,9 @@ export const assetLevels = {
 export type AssetType = keyof typeof assetLevels;
 export type AssetLevel = { [T in AssetType]: keyof (typeof assetLevels)[T] & string }[AssetType];
 
+/** Roles a review "for any reviewer" is routed to (besides the members it names). */
+export const anyReviewerRoles: readonly Role[] = ["REVIEWER"];
+
 /** Roles that may never hold a grant on an asset (and lose theirs on becoming one). */
 export const rolesWithoutGrants: readonly Role[] = ["REVIEWER"];
 

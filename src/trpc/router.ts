@@ -37,6 +37,7 @@ import { orgProcedure, protectedProcedure, router } from "./init.ts";
 import { accessRouter, sharingRouter } from "./routers/access.ts";
 import { authRouter } from "./routers/auth.ts";
 import { credentialsRouter } from "./routers/credentials.ts";
+import { reviewsRouter } from "./routers/reviews.ts";
 import { executionsRouter, workflowsRouter } from "./routers/workflows.ts";
 
 export const appRouter = router({
@@ -97,6 +98,7 @@ export const appRouter = router({
   workflows: workflowsRouter,
   executions: executionsRouter,
   credentials: credentialsRouter,
+  reviews: reviewsRouter,
   sharing: sharingRouter,
   access: accessRouter,
   audit: router({

@@ -20,8 +20,10 @@ export async function recordAudit(tx: Tx, ctx: AuditContext, entry: AuditEntry):
     id: randomUUID(),
     organizationId: ctx.orgId,
     actorKind: actor.kind,
-    actorId: actor.kind === "user" ? actor.userId : null,
-    actorLabel: actor.kind === "system" ? actor.reason : null,
+    actorId:
+      actor.kind === "user" ? actor.userId : actor.kind === "reviewLink" ? actor.linkId : null,
+    actorLabel:
+      actor.kind === "system" ? actor.reason : actor.kind === "reviewLink" ? actor.label : null,
     action: entry.action,
     targetType: entry.targetType ?? null,
     targetId: entry.targetId ?? null,

@@ -142,6 +142,7 @@ export async function advanceExecution(
       const outcome = await runStep(deps, {
         ctx,
         executionId,
+        workflowId: execution.workflowId,
         node,
         type,
         prior: steps.get(node.id),

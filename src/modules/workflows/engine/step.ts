@@ -1,6 +1,7 @@
 import type { MemberContext } from "../../../access/context.ts";
 import type { Tx } from "../../../db/client.ts";
 import { withTenant } from "../../../db/tenant.ts";
+import { insertReview } from "../../reviews/service.ts";
 import { withCredential } from "../../vault/use.ts";
 import type { DefinitionNode } from "../definition.ts";
 import { evaluateParameters } from "../expressions.ts";
@@ -22,6 +23,7 @@ type StepValues = Parameters<typeof saveStep>[4];
 export interface StepRun {
   ctx: MemberContext;
   executionId: string;
+  workflowId: string;
   node: DefinitionNode;
   type: NodeType<unknown>;
   prior: Pick<StepRow, "status" | "attempt" | "error"> | undefined;
@@ -177,6 +179,13 @@ async function callWithTimeout(
         outbound: deps.outbound,
         systemMailer: orgMembersOnlyMailer(deps.db, ctx.orgId, deps.mailer),
         hasCredential: credentialId !== undefined,
+        requestReview: async (review) => {
+          const source = { workflowId: run.workflowId, executionId, nodeId: node.id };
+          const created = await withTenant(deps.db, ctx.orgId, (tx) =>
+            insertReview(tx, ctx, { ...review, source }),
+          );
+          return { reviewId: created.id, expiresAt: created.expiresAt };
+        },
         useCredential: (provider) => {
           if (!credentialId) throw new Error("this node has no credential");
           const purpose = { executionId, nodeId: node.id };

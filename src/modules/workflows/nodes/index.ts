@@ -1,6 +1,7 @@
 import { httpRequest } from "./http-request.ts";
 import { ifNode } from "./if.ts";
 import { postgresQuery } from "./postgres-query.ts";
+import { reviewNode } from "./review.ts";
 import { sendEmail } from "./send-email.ts";
 import { slackMessage } from "./slack-message.ts";
 import { transform } from "./transform.ts";
@@ -20,6 +21,7 @@ const all = [
   transform,
   ifNode,
   waitForEvent,
+  reviewNode,
 ] as unknown as NodeType<unknown>[];
 
 export const nodeTypes: ReadonlyMap<string, NodeType<unknown>> = new Map(

@@ -63,6 +63,7 @@ export function runNode<P>(
     outbound: options.outbound ?? loopbackOutbound(),
     systemMailer: options.systemMailer ?? unusedMailer,
     hasCredential: given !== undefined,
+    requestReview: () => Promise.reject(new Error("test: reviews are not available here")),
     async useCredential(provider) {
       if (!given) throw new Error("test: the node has no credential");
       if (!node.credential?.types.includes(given.type)) {

@@ -24,8 +24,19 @@ export interface NodeContext<P> {
   systemMailer: Mailer;
   /** True when the node was given a credential. */
   hasCredential: boolean;
+  /** Raises a review (human decision) for this execution node; idempotent per node. */
+  requestReview(review: ReviewRequest): Promise<{ reviewId: string; expiresAt: Date }>;
   /** Runs `provider` with the node's decrypted credential; the plaintext must not escape. */
   useCredential<T>(provider: (credential: UnsealedCredential) => Promise<T>): Promise<T>;
+}
+
+export interface ReviewRequest {
+  title: string;
+  body: string;
+  payload: Record<string, unknown>;
+  assignees: string[];
+  anyReviewer: boolean;
+  expiresInSeconds: number;
 }
 
 /** A node's outcome: output data, and for branching nodes the port the execution follows. */

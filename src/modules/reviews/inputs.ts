@@ -1,0 +1,32 @@
+import { z } from "zod";
+
+export const MAX_REVIEW_SECONDS = 30 * 24 * 60 * 60;
+export const DEFAULT_REVIEW_SECONDS = 72 * 60 * 60;
+
+export const reviewInputs = {
+  create: z.object({
+    title: z.string().trim().min(1, "title is required").max(300),
+    body: z.string().max(20_000).default(""),
+    payload: z.record(z.string(), z.unknown()).default({}),
+    assignees: z.array(z.string().min(1)).max(50).default([]),
+    anyReviewer: z.boolean().default(false),
+    expiresInSeconds: z
+      .number()
+      .int()
+      .min(60)
+      .max(MAX_REVIEW_SECONDS)
+      .default(DEFAULT_REVIEW_SECONDS),
+  }),
+  list: z
+    .object({
+      status: z.enum(["pending", "approved", "rejected", "expired", "cancelled"]).optional(),
+      limit: z.number().int().min(1).max(200).default(50),
+    })
+    .prefault({}),
+  id: z.object({ reviewId: z.string().min(1) }),
+  decide: z.object({
+    reviewId: z.string().min(1),
+    decision: z.enum(["approved", "rejected"]),
+    comment: z.string().max(2000).optional(),
+  }),
+};

@@ -1,0 +1,145 @@
+import { randomUUID } from "node:crypto";
+import { and, desc, eq, gt, sql } from "drizzle-orm";
+import type { MemberContext, RequestMeta } from "../../access/context.ts";
+import { viewableReviews } from "../../access/review-filter.ts";
+import type { Queryable, Tx } from "../../db/client.ts";
+import { reviewActivity, reviewAssignee, reviewRequest } from "../../db/schema/index.ts";
+
+/** A pending review past its expiry reads as expired: it can no longer be decided. */
+export const effectiveStatus = sql<string>`case when ${reviewRequest.status} = 'pending' and ${reviewRequest.expiresAt} <= now() then 'expired' else ${reviewRequest.status}::text end`;
+
+export const summary = {
+  id: reviewRequest.id,
+  title: reviewRequest.title,
+  status: effectiveStatus,
+  workflowId: reviewRequest.workflowId,
+  executionId: reviewRequest.executionId,
+  anyReviewer: reviewRequest.anyReviewer,
+  expiresAt: reviewRequest.expiresAt,
+  createdAt: reviewRequest.createdAt,
+  decidedAt: reviewRequest.decidedAt,
+};
+
+export function listVisible(
+  db: Queryable,
+  ctx: MemberContext,
+  status: string | undefined,
+  limit: number,
+) {
+  return db
+    .select(summary)
+    .from(reviewRequest)
+    .where(and(viewableReviews(ctx), status ? sql`${effectiveStatus} = ${status}` : undefined))
+    .orderBy(desc(reviewRequest.createdAt))
+    .limit(limit);
+}
+
+export async function findReview(db: Queryable, orgId: string, id: string) {
+  const [row] = await db
+    .select({ ...summary, row: reviewRequest })
+    .from(reviewRequest)
+    .where(and(eq(reviewRequest.organizationId, orgId), eq(reviewRequest.id, id)));
+  return row;
+}
+
+export async function isAssigned(db: Queryable, orgId: string, reviewId: string, memberId: string) {
+  const [row] = await db
+    .select({ id: reviewAssignee.id })
+    .from(reviewAssignee)
+    .where(
+      and(
+        eq(reviewAssignee.organizationId, orgId),
+        eq(reviewAssignee.reviewId, reviewId),
+        eq(reviewAssignee.memberId, memberId),
+      ),
+    );
+  return row !== undefined;
+}
+
+export interface Decider {
+  channel: "app" | "link" | "quick_action" | "api";
+  memberId?: string;
+  linkId?: string;
+  label: string;
+}
+
+/**
+ * Records a decision only if the review is still pending and not expired: under any number
+ * of concurrent attempts exactly one update matches.
+ */
+export async function recordDecision(
+  tx: Tx,
+  orgId: string,
+  reviewId: string,
+  decision: { status: "approved" | "rejected"; comment?: string | undefined },
+  by: Decider,
+) {
+  const rows = await tx
+    .update(reviewRequest)
+    .set({
+      status: decision.status,
+      decisionComment: decision.comment ?? null,
+      decisionChannel: by.channel,
+      decidedByMemberId: by.memberId ?? null,
+      decidedByLinkId: by.linkId ?? null,
+      decidedByLabel: by.label,
+      decidedAt: sql`now()`,
+    })
+    .where(
+      and(
+        eq(reviewRequest.organizationId, orgId),
+        eq(reviewRequest.id, reviewId),
+        eq(reviewRequest.status, "pending"),
+        gt(reviewRequest.expiresAt, sql`now()`),
+      ),
+    )
+    .returning();
+  return rows[0];
+}
+
+export async function addActivity(
+  tx: Tx,
+  orgId: string,
+  reviewId: string,
+  activity: {
+    kind: string;
+    channel: Decider["channel"];
+    label?: string;
+    memberId?: string;
+    linkId?: string;
+    detail?: Record<string, unknown>;
+  },
+  meta: Pick<RequestMeta, "ip" | "userAgent">,
+) {
+  await tx.insert(reviewActivity).values({
+    id: randomUUID(),
+    organizationId: orgId,
+    reviewId,
+    kind: activity.kind,
+    channel: activity.channel,
+    actorLabel: activity.label ?? null,
+    memberId: activity.memberId ?? null,
+    linkId: activity.linkId ?? null,
+    detail: activity.detail ?? {},
+    ip: meta.ip ?? null,
+    userAgent: meta.userAgent ?? null,
+  });
+}
+
+export function listActivity(db: Queryable, orgId: string, reviewId: string) {
+  return db
+    .select({
+      kind: reviewActivity.kind,
+      channel: reviewActivity.channel,
+      actorLabel: reviewActivity.actorLabel,
+      memberId: reviewActivity.memberId,
+      linkId: reviewActivity.linkId,
+      detail: reviewActivity.detail,
+      ip: reviewActivity.ip,
+      userAgent: reviewActivity.userAgent,
+      at: reviewActivity.createdAt,
+    })
+    .from(reviewActivity)
+    .where(and(eq(reviewActivity.organizationId, orgId), eq(reviewActivity.reviewId, reviewId)))
+    .orderBy(reviewActivity.createdAt);
+}

@@ -1,0 +1,21 @@
+import { reviewInputs } from "../../modules/reviews/inputs.ts";
+import {
+  decideReview,
+  getReview,
+  listReviews,
+  requestReview,
+} from "../../modules/reviews/service.ts";
+import { orgProcedure, router } from "../init.ts";
+
+export const reviewsRouter = router({
+  list: orgProcedure
+    .input(reviewInputs.list)
+    .query(({ ctx, input }) => listReviews(ctx.member, input)),
+  get: orgProcedure.input(reviewInputs.id).query(({ ctx, input }) => getReview(ctx.member, input)),
+  request: orgProcedure
+    .input(reviewInputs.create)
+    .mutation(({ ctx, input }) => requestReview(ctx.member, input)),
+  decide: orgProcedure
+    .input(reviewInputs.decide)
+    .mutation(({ ctx, input }) => decideReview(ctx.deps.engine, ctx.member, input)),
+});
