@@ -134,3 +134,25 @@ export const reviewActivity = pgTable(
     tenantPolicy("review_activity"),
   ],
 ).enableRLS();
+
+/** A one-click decision for notifications: one review, one action, single use, hashed. */
+export const reviewQuickAction = pgTable(
+  "review_quick_action",
+  {
+    id: text("id").primaryKey(),
+    organizationId: organizationId(),
+    reviewId: text("review_id").notNull(),
+    action: text("action", { enum: ["approved", "rejected"] }).notNull(),
+    tokenHash: text("token_hash").notNull().unique(),
+    /** Who the link was sent to (the actor label of a decision made with it). */
+    recipient: text("recipient"),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("review_quick_action_org_review_idx").on(t.organizationId, t.reviewId),
+    ofReview("review_quick_action", t),
+    tenantPolicy("review_quick_action"),
+  ],
+).enableRLS();
