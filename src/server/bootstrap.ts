@@ -34,6 +34,7 @@ export async function bootstrap(
     enqueue: queueEnqueue(queue),
     schedules: queue,
     orgConcurrency: config.orgConcurrency,
+    baseUrl: config.baseUrl,
   };
   return {
     config,

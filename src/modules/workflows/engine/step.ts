@@ -1,7 +1,6 @@
 import type { MemberContext } from "../../../access/context.ts";
 import type { Tx } from "../../../db/client.ts";
 import { withTenant } from "../../../db/tenant.ts";
-import { insertReview } from "../../reviews/service.ts";
 import { withCredential } from "../../vault/use.ts";
 import type { DefinitionNode } from "../definition.ts";
 import { evaluateParameters } from "../expressions.ts";
@@ -9,6 +8,7 @@ import type { NodeResult, NodeType } from "../nodes/types.ts";
 import type { EngineDeps } from "./deps.ts";
 import { redact } from "./log-view.ts";
 import { orgMembersOnlyMailer } from "./org-mailer.ts";
+import { raiseReview } from "./raise-review.ts";
 import type { StepRow, saveStep } from "./repo.ts";
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -179,13 +179,13 @@ async function callWithTimeout(
         outbound: deps.outbound,
         systemMailer: orgMembersOnlyMailer(deps.db, ctx.orgId, deps.mailer),
         hasCredential: credentialId !== undefined,
-        requestReview: async (review) => {
-          const source = { workflowId: run.workflowId, executionId, nodeId: node.id };
-          const created = await withTenant(deps.db, ctx.orgId, (tx) =>
-            insertReview(tx, ctx, { ...review, source }),
-          );
-          return { reviewId: created.id, expiresAt: created.expiresAt };
-        },
+        requestReview: (review) =>
+          raiseReview(
+            deps,
+            ctx,
+            { workflowId: run.workflowId, executionId, nodeId: node.id },
+            review,
+          ),
         useCredential: (provider) => {
           if (!credentialId) throw new Error("this node has no credential");
           const purpose = { executionId, nodeId: node.id };

@@ -1,10 +1,24 @@
 import { z } from "zod";
 import { MAX_REVIEW_SECONDS } from "../../reviews/inputs.ts";
+import { notifyReviewers } from "./review-notify.ts";
 import { defineNode } from "./types.ts";
+
+const notify = z
+  .discriminatedUnion("channel", [
+    z.strictObject({
+      channel: z.literal("email"),
+      /** Each recipient gets the review link and their own approve/reject links. */
+      to: z.array(z.email()).min(1).max(20),
+    }),
+    z.strictObject({ channel: z.literal("slack") }),
+  ])
+  .optional();
 
 /**
  * Pauses the execution for a human decision: raises a review (routed to named members and/or
- * any REVIEWER) and continues on "approved" or "rejected" when someone decides, or on
+ * any REVIEWER), optionally notifies by e-mail (the node's smtp credential, or the instance
+ * mailer to members) or Slack (its slack_webhook credential) with a public review link and
+ * quick actions, and continues on "approved" or "rejected" when someone decides, or on
  * "expired" (or fails, per `onExpiry`) when nobody does in time.
  */
 export const reviewNode = defineNode({
@@ -23,21 +37,36 @@ export const reviewNode = defineNode({
       .max(MAX_REVIEW_SECONDS / 3600)
       .default(72),
     onExpiry: z.enum(["branch", "fail"]).default("branch"),
+    notify,
+    /** A public link in the notification, for people without an account. */
+    publicLink: z.boolean().default(false),
   }),
+  credential: { types: ["smtp", "slack_webhook"], required: false },
   ports: ["approved", "rejected", "expired"],
-  async run({ parameters, requestReview }) {
-    const { reviewId, expiresAt } = await requestReview({
+  async run(ctx) {
+    const { parameters } = ctx;
+    const recipients =
+      parameters.notify?.channel === "email"
+        ? parameters.notify.to
+        : parameters.notify
+          ? ["Slack"]
+          : [];
+    const raised = await ctx.requestReview({
       title: parameters.title,
       body: parameters.body,
       payload: parameters.payload,
       assignees: parameters.assignees,
       anyReviewer: parameters.anyReviewer,
       expiresInSeconds: Math.round(parameters.expiresInHours * 3600),
+      publicLink: parameters.publicLink && parameters.notify !== undefined,
+      quickActionsFor: recipients,
     });
+    if (raised.created && parameters.notify)
+      await notifyReviewers(ctx, parameters.notify.channel, raised);
     return {
       wait: {
-        key: `review:${reviewId}`,
-        timeoutMs: Math.max(0, expiresAt.getTime() - Date.now()),
+        key: `review:${raised.reviewId}`,
+        timeoutMs: Math.max(0, raised.expiresAt.getTime() - Date.now()),
         timeoutPort: parameters.onExpiry === "branch" ? "expired" : null,
       },
     };

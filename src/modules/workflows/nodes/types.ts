@@ -24,8 +24,11 @@ export interface NodeContext<P> {
   systemMailer: Mailer;
   /** True when the node was given a credential. */
   hasCredential: boolean;
-  /** Raises a review (human decision) for this execution node; idempotent per node. */
-  requestReview(review: ReviewRequest): Promise<{ reviewId: string; expiresAt: Date }>;
+  /**
+   * Raises a review (human decision) for this execution node, with the links to notify
+   * people with. Idempotent per node: run again, it finds the review and issues no new links.
+   */
+  requestReview(review: ReviewRequest): Promise<RaisedReview>;
   /** Runs `provider` with the node's decrypted credential; the plaintext must not escape. */
   useCredential<T>(provider: (credential: UnsealedCredential) => Promise<T>): Promise<T>;
 }
@@ -37,6 +40,19 @@ export interface ReviewRequest {
   assignees: string[];
   anyReviewer: boolean;
   expiresInSeconds: number;
+  /** A public review link to put in notifications. */
+  publicLink: boolean;
+  /** Recipients (labels) to issue single-use approve/reject links for. */
+  quickActionsFor: string[];
+}
+
+export interface RaisedReview {
+  reviewId: string;
+  expiresAt: Date;
+  /** False when the node ran before and the review already existed (no new links). */
+  created: boolean;
+  linkUrl?: string;
+  quickActions: Record<string, { approved: string; rejected: string }>;
 }
 
 /** A node's outcome: output data, and for branching nodes the port the execution follows. */

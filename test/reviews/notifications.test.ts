@@ -1,0 +1,86 @@
+import { createHash } from "node:crypto";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { startEngineWorkers } from "../../src/modules/workflows/engine/worker.ts";
+import { startTestApp, TEST_BASE_URL, type TestApp } from "../helpers/app.ts";
+import type { TestClient } from "../helpers/client.ts";
+import { dbRows } from "../helpers/orgs.ts";
+import { addMember, orgOwner } from "../helpers/users.ts";
+import { waitForExecution, workflowWith } from "../workflows/harness.ts";
+
+let t: TestApp;
+let owner: TestClient;
+let reviewerEmail: string;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  await startEngineWorkers(t.deps.engine, t.deps.queue);
+  owner = (await orgOwner(t, "Notify Org")).client;
+  reviewerEmail = (await addMember(t, owner, "REVIEWER")).email;
+});
+afterAll(() => t.close());
+
+it("e-mails each recipient the review link and their own single-use approve/reject links, stored only hashed", async () => {
+  const wf = await workflowWith(owner, {
+    nodes: [
+      { id: "start", type: "manual_trigger" },
+      {
+        id: "ask",
+        type: "review",
+        parameters: {
+          title: "Ship release {{ trigger.v }}?",
+          publicLink: true,
+          notify: { channel: "email", to: [reviewerEmail] },
+        },
+      },
+    ],
+    edges: [{ from: "start", to: "ask" }],
+  });
+  const { executionId } = await owner.mutate<{ executionId: string }>("workflows.run", {
+    workflowId: wf.id,
+    payload: { v: "1.2" },
+  });
+  await waitForExecution(owner, executionId, ["waiting"]);
+
+  const mail = await t.smtp.lastTo(reviewerEmail);
+  expect(mail.subject).toBe("Review requested: Ship release 1.2?");
+  const links = [...mail.text.matchAll(/https?:\/\/\S+/g)].map((m) => m[0]);
+  const review = links.find((l) => l.startsWith(`${TEST_BASE_URL}/r/`));
+  const quick = links.filter((l) => l.startsWith(`${TEST_BASE_URL}/q/`));
+  expect(review).toBeDefined();
+  expect(quick).toHaveLength(2);
+
+  const sha = (url: string) =>
+    createHash("sha256")
+      .update(url.split("/").pop() as string)
+      .digest("hex");
+  const stored = await dbRows<{ token_hash: string }>(
+    t,
+    sql`select token_hash from review_link union all select token_hash from review_quick_action`,
+  );
+  const hashes = stored.map((r) => r.token_hash);
+  for (const url of [review as string, ...quick]) {
+    expect(hashes).toContain(sha(url));
+    expect(JSON.stringify(stored)).not.toContain(url.split("/").pop());
+  }
+});
+
+it("refuses to e-mail people outside the organization without an smtp credential", async () => {
+  const wf = await workflowWith(owner, {
+    nodes: [
+      { id: "start", type: "manual_trigger" },
+      {
+        id: "ask",
+        type: "review",
+        parameters: { title: "x", notify: { channel: "email", to: ["outsider@example.org"] } },
+      },
+    ],
+    edges: [{ from: "start", to: "ask" }],
+  });
+  const { executionId } = await owner.mutate<{ executionId: string }>("workflows.run", {
+    workflowId: wf.id,
+  });
+  const done = await waitForExecution(owner, executionId);
+  expect(done.status).toBe("failed");
+  expect(done.error).toContain("only to members");
+});
