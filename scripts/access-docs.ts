@@ -2,6 +2,7 @@ import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import {
   allActions,
+  anyReviewerRoles,
   assetLevels,
   rolePermissions,
   roles,
@@ -55,6 +56,8 @@ ${levels.join("\n")}
 - Only an OWNER grants the OWNER role, invites an OWNER, or changes or removes an OWNER.
 - The organization always keeps an OWNER: the last one can be neither demoted, removed nor
   leave; ownership moves with the explicit \`orgs.transferOwnership\`.
+- A review is routed to the members it names, and — when it is "for any reviewer" — to every
+  ${anyReviewerRoles.join(", ")}. A member always sees the reviews routed to them.
 - An object of another organization answers 404, whatever the role.
 - Refusal on an asset the member cannot even view answers 404, otherwise 403.
 `;
