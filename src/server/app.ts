@@ -12,6 +12,7 @@ import type { AppDeps } from "./deps.ts";
 import { healthRoutes } from "./health.ts";
 import { hookRoutes } from "./hooks.ts";
 import { requireSameOrigin } from "./origin-check.ts";
+import { reviewPageRoutes } from "./review-pages.ts";
 
 type Env = { Variables: { meta: RequestMeta; log: Logger; requestId: string } };
 
@@ -51,6 +52,7 @@ export function createApp(deps: AppDeps) {
 
   app.route("/", healthRoutes(deps));
   app.route("/", hookRoutes(deps.engine, { perMinute: deps.config.webhookRatePerMinute }));
+  app.route("/", reviewPageRoutes(deps));
 
   app.on(["GET", "POST"], "/api/auth/*", (c) => {
     const headers = new Headers(c.req.raw.headers);

@@ -1,6 +1,8 @@
+import { sql } from "drizzle-orm";
 import {
   type AnyPgColumn,
   boolean,
+  check,
   foreignKey,
   index,
   integer,
@@ -105,6 +107,8 @@ export const reviewLink = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    // target of review_session's composite foreign key
+    uniqueIndex("review_link_org_id_idx").on(t.organizationId, t.id),
     index("review_link_org_review_idx").on(t.organizationId, t.reviewId),
     ofReview("review_link", t),
     tenantPolicy("review_link"),
@@ -151,8 +155,46 @@ export const reviewQuickAction = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    // target of review_session's composite foreign key
+    uniqueIndex("review_quick_action_org_id_idx").on(t.organizationId, t.id),
     index("review_quick_action_org_review_idx").on(t.organizationId, t.reviewId),
     ofReview("review_quick_action", t),
     tenantPolicy("review_quick_action"),
+  ],
+).enableRLS();
+
+/**
+ * A visit to a public link or quick action: the cookie's session id and the form's CSRF
+ * token are stored only as SHA-256, bound to one review and one link or quick action.
+ */
+export const reviewSession = pgTable(
+  "review_session",
+  {
+    id: text("id").primaryKey(),
+    organizationId: organizationId(),
+    reviewId: text("review_id").notNull(),
+    linkId: text("link_id"),
+    quickActionId: text("quick_action_id"),
+    tokenHash: text("token_hash").notNull().unique(),
+    csrfHash: text("csrf_hash").notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("review_session_org_review_idx").on(t.organizationId, t.reviewId, t.expiresAt),
+    ofReview("review_session", t),
+    foreignKey({
+      name: "review_session_link_fk",
+      columns: [t.organizationId, t.linkId],
+      foreignColumns: [reviewLink.organizationId, reviewLink.id],
+    }).onDelete("cascade"),
+    foreignKey({
+      name: "review_session_quick_action_fk",
+      columns: [t.organizationId, t.quickActionId],
+      foreignColumns: [reviewQuickAction.organizationId, reviewQuickAction.id],
+    }).onDelete("cascade"),
+    // exactly one of link / quick action
+    check("review_session_one_grant", sql`num_nonnulls(${t.linkId}, ${t.quickActionId}) = 1`),
+    tenantPolicy("review_session"),
   ],
 ).enableRLS();

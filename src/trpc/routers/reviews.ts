@@ -1,4 +1,5 @@
 import { reviewInputs } from "../../modules/reviews/inputs.ts";
+import { createReviewLink, linkInputs, revokeReviewLink } from "../../modules/reviews/links.ts";
 import {
   decideReview,
   getReview,
@@ -18,4 +19,10 @@ export const reviewsRouter = router({
   decide: orgProcedure
     .input(reviewInputs.decide)
     .mutation(({ ctx, input }) => decideReview(ctx.deps.engine, ctx.member, input)),
+  createLink: orgProcedure
+    .input(linkInputs.create)
+    .mutation(({ ctx, input }) => createReviewLink(ctx.member, ctx.deps.config.baseUrl, input)),
+  revokeLink: orgProcedure
+    .input(linkInputs.revoke)
+    .mutation(({ ctx, input }) => revokeReviewLink(ctx.member, input)),
 });
