@@ -355,3 +355,20 @@ describe("a public link page", () => {
     expect((await openPage(t.client(), pathOf(link.url))).res.status).toBe(200);
   });
 });
+
+describe("over https", () => {
+  it("marks the session cookie Secure", async () => {
+    const https = await startTestApp({ baseUrl: "https://fluxo.test" });
+    try {
+      const admin = (await orgOwner(https, "Secure Org")).client;
+      const review = await admin.mutate<{ id: string }>("reviews.request", { title: "Ship it?" });
+      const link = await admin.mutate<Link>("reviews.createLink", { reviewId: review.id });
+      expect(link.url.startsWith("https://fluxo.test/r/")).toBe(true);
+      const { res } = await openPage(https.client(), pathOf(link.url));
+      expect(res.status).toBe(200);
+      expect(res.headers.get("set-cookie")).toMatch(/;\s*Secure/i);
+    } finally {
+      await https.close();
+    }
+  });
+});
