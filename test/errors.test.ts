@@ -1,3 +1,4 @@
+import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createApp } from "../src/server/app.ts";
 import { startTestApp, type TestApp } from "./helpers/app.ts";
@@ -65,7 +66,15 @@ describe("internal errors never reach the client", () => {
 
   it("tRPC: a failing procedure answers INTERNAL with no stack, SQL or message", async () => {
     const client = await signedInUser(t);
+    // every transaction fails: drizzle's, and on PostgreSQL the pooled tenant transaction
     vi.spyOn(t.deps.database.db, "transaction").mockRejectedValue(new Error(INTERNAL));
+    const pool = (t.deps.database.db as unknown as { $client: unknown }).$client;
+    if (pool instanceof pg.Pool) {
+      // only the promise form (tenant transactions); pool.query's callback form keeps working
+      const connect = pool.connect.bind(pool) as (...args: unknown[]) => unknown;
+      vi.spyOn(pool, "connect").mockImplementation(((...args: unknown[]) =>
+        args.length ? connect(...args) : Promise.reject(new Error(INTERNAL))) as never);
+    }
     const res = await client.post("/trpc/orgs.create", { name: "Doomed" });
     const text = await res.text();
     expect(res.status).toBe(500);

@@ -185,15 +185,18 @@ describe("the last OWNER", () => {
       const release = await holdOwnerRows(orgId);
       const first = a.mutate("members.updateRole", { memberId: b.memberId, role: "ADMIN" });
       await waitForLockWaiters(1);
-      const second = b.client.mutate("members.updateRole", { memberId: aMemberId, role: "ADMIN" });
+      // settle at once: it may be refused before `first` is awaited below
+      const second = b.client
+        .mutate("members.updateRole", { memberId: aMemberId, role: "ADMIN" })
+        .then(
+          () => null,
+          (e: unknown) => e,
+        );
       await waitForLockWaiters(2);
       await release();
 
       expect(await first).toEqual({ memberId: b.memberId, role: "ADMIN" });
-      const err = await second.then(
-        () => null,
-        (e: unknown) => e,
-      );
+      const err = await second;
       expect(err).toBeInstanceOf(TrpcError);
       // B was demoted before its own change ran, so B may no longer touch an OWNER.
       expect((err as TrpcError).status).toBe(403);
@@ -213,18 +216,17 @@ describe("the last OWNER", () => {
       const aDemotesB = a.mutate("members.updateRole", { memberId: b.memberId, role: "ADMIN" });
       await waitForLockWaiters(1);
       // B's request was authorized as an OWNER, but runs only after A's demotion of B.
-      const bDemotesC = b.client.mutate("members.updateRole", {
-        memberId: c.memberId,
-        role: "PARTICIPANT",
-      });
+      const bDemotesC = b.client
+        .mutate("members.updateRole", { memberId: c.memberId, role: "PARTICIPANT" })
+        .then(
+          () => null,
+          (e: unknown) => e,
+        );
       await waitForLockWaiters(2);
       await release();
 
       await aDemotesB;
-      const err = await bDemotesC.then(
-        () => null,
-        (e: unknown) => e,
-      );
+      const err = await bDemotesC;
       expect(err).toBeInstanceOf(TrpcError);
       expect((err as TrpcError).status).toBe(403);
       expect(await roleOf(a, c.memberId)).toBe("OWNER");
