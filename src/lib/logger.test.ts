@@ -1,6 +1,6 @@
 import { Writable } from "node:stream";
 import { expect, it } from "vitest";
-import { createLogger } from "./logger.ts";
+import { createLogger, redactPath } from "./logger.ts";
 
 function capture() {
   const lines: string[] = [];
@@ -30,4 +30,12 @@ it("redacts secret fields by name", () => {
     "x",
   );
   for (const secret of ["pw-123", "tk-456", "c-789"]) expect(lines.join("")).not.toContain(secret);
+});
+
+it("masks tokens that travel in URL paths", () => {
+  expect(redactPath("/r/abcDEF123_-xyz")).toBe("/r/[redacted]");
+  expect(redactPath("/q/abcDEF123_-xyz")).toBe("/q/[redacted]");
+  expect(redactPath("/hooks/wf-1/secret-value")).toBe("/hooks/wf-1/[redacted]");
+  expect(redactPath("/api/auth/reset-password/tok")).toBe("/api/auth/reset-password/[redacted]");
+  expect(redactPath("/trpc/reviews.list")).toBe("/trpc/reviews.list");
 });

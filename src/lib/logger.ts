@@ -27,7 +27,11 @@ export const redactPaths = [
  * Paths that carry a secret token as a segment (the mailed password-reset link). The request
  * log writes paths, so these segments are masked before they reach it.
  */
-const tokenInPath = [/^(\/api\/auth\/reset-password\/)[^/]+/];
+const tokenInPath = [
+  /^(\/api\/auth\/reset-password\/)[^/]+/,
+  /^(\/[rq]\/)[^/]+/, // public review links and quick actions
+  /^(\/hooks\/[^/]+\/)[^/]+/, // incoming-webhook secrets
+];
 
 export function redactPath(path: string): string {
   return tokenInPath.reduce((p, pattern) => p.replace(pattern, "$1[redacted]"), path);

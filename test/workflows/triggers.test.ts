@@ -155,3 +155,9 @@ describe("schedule trigger", () => {
     expect(error.error.message).toContain("cron");
   });
 });
+
+it("never writes a webhook secret to the log", async () => {
+  const wf = await workflowWith(owner, webhookFlow);
+  await t.client().post(`/hooks/${wf.id}/${wf.webhookSecret}`, { items: [] });
+  expect(t.logLines.join("\n")).not.toContain(wf.webhookSecret as string);
+});

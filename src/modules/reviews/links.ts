@@ -1,15 +1,13 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
-import { authorize, isAllowed, isRoutedTo } from "../../access/authorize.ts";
 import type { MemberContext } from "../../access/context.ts";
-import type { Tx } from "../../db/client.ts";
 import { reviewLink } from "../../db/schema/index.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { AppError, notFound } from "../../lib/errors.ts";
 import { recordAudit } from "../audit/record.ts";
-import { loadAssetAccess } from "../sharing/repo.ts";
 import { MAX_REVIEW_SECONDS } from "./inputs.ts";
 import * as repo from "./repo.ts";
+import { authorizedReview } from "./service.ts";
 import { issueReviewLink } from "./tokens.ts";
 
 export const linkInputs = {
@@ -21,26 +19,6 @@ export const linkInputs = {
   revoke: z.object({ reviewId: z.string().min(1), linkId: z.string().min(1) }),
 };
 
-/**
- * `review:link` on one review, judged on the same facts as service.ts judges every review
- * action (routing, the raising workflow's sharing): a review the member cannot see is 404.
- */
-async function reviewToLink(tx: Tx, ctx: MemberContext, reviewId: string) {
-  const review = await repo.findReview(tx, ctx.orgId, reviewId);
-  if (!review) throw notFound("Review");
-  const assignedToMe = await repo.isAssigned(tx, ctx.orgId, review.id, ctx.memberId);
-  const workflow = review.workflowId
-    ? await loadAssetAccess(tx, ctx, "workflow", review.workflowId)
-    : undefined;
-  authorize(ctx, "review:link", {
-    type: "review",
-    orgId: review.row.organizationId,
-    routed: isRoutedTo(ctx, { anyReviewer: review.anyReviewer, assignedToMe }),
-    viaWorkflow: workflow !== undefined && isAllowed(ctx, "workflow:view", workflow),
-  });
-  return review;
-}
-
 /** A new public link for a pending review; its URL is returned here and never again. */
 export function createReviewLink(
   ctx: MemberContext,
@@ -49,7 +27,7 @@ export function createReviewLink(
 ) {
   const { reviewId, expiresInSeconds, maxUses } = linkInputs.create.parse(input);
   return withTenant(ctx.db, ctx.orgId, async (tx) => {
-    const review = await reviewToLink(tx, ctx, reviewId);
+    const review = await authorizedReview(tx, ctx, reviewId, "review:link");
     if (review.status !== "pending") {
       throw new AppError("CONFLICT", `This review is already ${review.status}`);
     }
@@ -89,7 +67,7 @@ export function createReviewLink(
 export function revokeReviewLink(ctx: MemberContext, input: z.input<typeof linkInputs.revoke>) {
   const { reviewId, linkId } = linkInputs.revoke.parse(input);
   return withTenant(ctx.db, ctx.orgId, async (tx) => {
-    await reviewToLink(tx, ctx, reviewId);
+    await authorizedReview(tx, ctx, reviewId, "review:link");
     const ofReview = and(
       eq(reviewLink.organizationId, ctx.orgId),
       eq(reviewLink.reviewId, reviewId),

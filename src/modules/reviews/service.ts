@@ -37,7 +37,13 @@ async function accessTo(tx: Tx, ctx: MemberContext, review: ReviewRow): Promise<
   };
 }
 
-async function authorizedReview(tx: Tx, ctx: MemberContext, reviewId: string, action: Action) {
+/** Loads a review and authorizes `action` on it (404 when the member may not even see it). */
+export async function authorizedReview(
+  tx: Tx,
+  ctx: MemberContext,
+  reviewId: string,
+  action: Action,
+) {
   const review = await repo.findReview(tx, ctx.orgId, reviewId);
   if (!review) throw notFound("Review");
   authorize(ctx, action, await accessTo(tx, ctx, review));
