@@ -7,6 +7,7 @@ import type { TestClient } from "../helpers/client.ts";
 import { dbRows } from "../helpers/orgs.ts";
 import { addMember, orgOwner } from "../helpers/users.ts";
 import { waitForExecution, workflowWith } from "../workflows/harness.ts";
+import { openPage, pathOf, submit } from "./links-harness.ts";
 
 let t: TestApp;
 let owner: TestClient;
@@ -63,6 +64,19 @@ it("e-mails each recipient the review link and their own single-use approve/reje
     expect(hashes).toContain(sha(url));
     expect(JSON.stringify(stored)).not.toContain(url.split("/").pop());
   }
+
+  // the recipient follows the mailed approve link: a confirmation page, then one click
+  const approve = quick.find((url) => mail.text.includes(`Approve: ${url}`)) as string;
+  const browser = t.client();
+  const page = await openPage(browser, pathOf(approve));
+  expect(page.res.status).toBe(200);
+  expect((await waitForExecution(owner, executionId, ["waiting"])).status).toBe("waiting"); // GET decided nothing
+  const posted = await submit(browser, pathOf(approve), { csrf: page.csrf });
+  expect(posted.res.status).toBe(200);
+  const done = await waitForExecution(owner, executionId);
+  expect(done.status).toBe("succeeded");
+  const reviews = await owner.query<{ executionId: string; status: string }[]>("reviews.list");
+  expect(reviews.find((r) => r.executionId === executionId)?.status).toBe("approved");
 });
 
 it("refuses to e-mail people outside the organization without an smtp credential", async () => {
