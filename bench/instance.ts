@@ -80,6 +80,7 @@ async function main() {
     orgConcurrency: 20, // the default of FLUXO_ORG_CONCURRENCY
     webhookRatePerMinute: 10_000_000,
     inProcessWorker: true,
+    reviewMaxSeconds: 720 * 3600,
     smtpUrl: undefined,
     mailFrom: "Fluxo <no-reply@127.0.0.1>",
     trustedProxies: [],

@@ -35,6 +35,7 @@ export async function bootstrap(
     schedules: queue,
     orgConcurrency: config.orgConcurrency,
     baseUrl: config.baseUrl,
+    reviewMaxSeconds: config.reviewMaxSeconds,
   };
   return {
     config,

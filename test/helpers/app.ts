@@ -25,6 +25,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     orgConcurrency: 20,
     webhookRatePerMinute: 6000,
     inProcessWorker: false,
+    reviewMaxSeconds: 720 * 3600,
     smtpUrl: undefined,
     mailFrom: "Fluxo <no-reply@fluxo.test>",
     trustedProxies: [],

@@ -231,3 +231,21 @@ describe("who sees and decides which review", () => {
     expect(error.error.message).toContain("assignees");
   });
 });
+
+describe("the instance's maximum review lifetime", () => {
+  it("refuses a review meant to stay open longer than FLUXO_REVIEW_MAX_HOURS allows", async () => {
+    const short = await startTestApp({ reviewMaxSeconds: 3600 });
+    try {
+      const admin = (await orgOwner(short, "Short Reviews")).client;
+      const error = await admin.trpcError("mutate", "reviews.request", {
+        title: "x",
+        expiresInSeconds: 7200,
+      });
+      expect(error.status).toBe(400);
+      expect(error.error.message).toContain("expiresInSeconds");
+      await admin.mutate("reviews.request", { title: "x", expiresInSeconds: 1800 });
+    } finally {
+      await short.close();
+    }
+  });
+});

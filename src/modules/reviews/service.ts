@@ -64,7 +64,19 @@ export interface NewReview {
  * Inserts a review (transport-neutral; callers authorize). A workflow node that runs again
  * after a crash gets the review it created the first time.
  */
-export async function insertReview(tx: Tx, audit: AuditContext, review: NewReview) {
+export async function insertReview(
+  tx: Tx,
+  audit: AuditContext,
+  review: NewReview,
+  limits: { maxSeconds: number },
+) {
+  if (review.expiresInSeconds > limits.maxSeconds) {
+    throw new AppError(
+      "BAD_REQUEST",
+      `expiresInSeconds: a review may stay open at most ${limits.maxSeconds} seconds on this instance`,
+      { field: "expiresInSeconds" },
+    );
+  }
   const id = randomUUID();
   const expiresAt = new Date(Date.now() + review.expiresInSeconds * 1000);
   const [created] = await tx
@@ -121,10 +133,14 @@ export async function insertReview(tx: Tx, audit: AuditContext, review: NewRevie
 }
 
 /** A member (OWNER/ADMIN) raises a review by hand. */
-export function requestReview(ctx: MemberContext, input: z.input<typeof reviewInputs.create>) {
+export function requestReview(
+  limits: { maxSeconds: number },
+  ctx: MemberContext,
+  input: z.input<typeof reviewInputs.create>,
+) {
   authorize(ctx, "review:create");
   const parsed = reviewInputs.create.parse(input);
-  return withTenant(ctx.db, ctx.orgId, (tx) => insertReview(tx, ctx, parsed));
+  return withTenant(ctx.db, ctx.orgId, (tx) => insertReview(tx, ctx, parsed, limits));
 }
 
 export function listReviews(ctx: MemberContext, input: z.input<typeof reviewInputs.list>) {

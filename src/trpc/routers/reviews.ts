@@ -15,7 +15,9 @@ export const reviewsRouter = router({
   get: orgProcedure.input(reviewInputs.id).query(({ ctx, input }) => getReview(ctx.member, input)),
   request: orgProcedure
     .input(reviewInputs.create)
-    .mutation(({ ctx, input }) => requestReview(ctx.member, input)),
+    .mutation(({ ctx, input }) =>
+      requestReview({ maxSeconds: ctx.deps.config.reviewMaxSeconds }, ctx.member, input),
+    ),
   decide: orgProcedure
     .input(reviewInputs.decide)
     .mutation(({ ctx, input }) => decideReview(ctx.deps.engine, ctx.member, input)),

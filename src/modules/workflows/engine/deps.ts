@@ -28,6 +28,8 @@ export interface EngineDeps {
   enqueue(job: EngineJob, options?: EnqueueOptions): Promise<void>;
   /** Cron schedules of workflows with a schedule trigger. */
   schedules: Pick<JobQueue, "scheduleInTransaction" | "unscheduleInTransaction">;
+  /** The longest a review may stay open (FLUXO_REVIEW_MAX_HOURS), in seconds. */
+  reviewMaxSeconds: number;
   /** Public URL of the instance, for links in notifications. */
   baseUrl: string;
   /** Executions of one organization advanced at the same time, at most. */

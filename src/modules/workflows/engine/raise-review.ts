@@ -7,14 +7,19 @@ import type { EngineDeps } from "./deps.ts";
 
 /** A review node's review, and its notification links, created in one transaction. */
 export function raiseReview(
-  deps: Pick<EngineDeps, "db" | "baseUrl">,
+  deps: Pick<EngineDeps, "db" | "baseUrl" | "reviewMaxSeconds">,
   ctx: MemberContext,
   source: { workflowId: string; executionId: string; nodeId: string },
   request: ReviewRequest,
 ): Promise<RaisedReview> {
   const { publicLink, quickActionsFor, ...review } = request;
   return withTenant(deps.db, ctx.orgId, async (tx) => {
-    const created = await insertReview(tx, ctx, { ...review, source });
+    const created = await insertReview(
+      tx,
+      ctx,
+      { ...review, source },
+      { maxSeconds: deps.reviewMaxSeconds },
+    );
     const raised: RaisedReview = {
       reviewId: created.id,
       expiresAt: created.expiresAt,
