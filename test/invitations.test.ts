@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, TEST_BASE_URL, type TestApp } from "./helpers/app.ts";
 import type { TestClient } from "./helpers/client.ts";
 import { auditEvents, dbRows, invite, members, sha256Hex } from "./helpers/orgs.ts";
-import { orgOwner, PASSWORD, signedInUser, uniqueEmail } from "./helpers/users.ts";
+import { addMember, orgOwner, PASSWORD, signedInUser, uniqueEmail } from "./helpers/users.ts";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -182,5 +182,26 @@ describe("concurrent invitations", () => {
       sql`select id from invitation where organization_id = ${orgId} and email = ${email} and status = 'pending'`,
     );
     expect(rows).toHaveLength(1);
+  });
+});
+
+describe("an invitation carries its sender's authority", () => {
+  it("no longer holds once the sender was demoted or removed", async () => {
+    const { client: owner } = await orgOwner(t, "Authority Org");
+    const admin = await addMember(t, owner, "ADMIN");
+    const sent = await invite(t, admin.client, "ADMIN");
+    const stillValid = await invite(t, admin.client, "PARTICIPANT");
+
+    // the ADMIN who sent them becomes a PARTICIPANT (who may not invite at all)
+    await owner.mutate("members.updateRole", { memberId: admin.memberId, role: "PARTICIPANT" });
+    const invitee = await signedInUser(t, sent.email);
+    const refused = await invitee.trpcError("mutate", "invitations.accept", { token: sent.token });
+    expect(refused.status).toBe(404);
+    expect(await invitee.query<unknown[]>("orgs.list")).toEqual([]);
+
+    // promoted back, the sender's pending invitation holds again
+    await owner.mutate("members.updateRole", { memberId: admin.memberId, role: "ADMIN" });
+    const other = await signedInUser(t, stillValid.email);
+    await other.mutate("invitations.accept", { token: stillValid.token });
   });
 });

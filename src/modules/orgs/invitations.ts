@@ -1,8 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import type { z } from "zod";
-import { assertMayManageRole, authorize } from "../../access/authorize.ts";
+import { assertMayManageRole, authorize, isAllowed } from "../../access/authorize.ts";
 import type { MemberContext, UserContext } from "../../access/context.ts";
+import type { Role } from "../../access/statements.ts";
+import type { Tx } from "../../db/client.ts";
 import { invitation, member, user as userTable } from "../../db/schema/index.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { AppError, conflict, forbidden, notFound } from "../../lib/errors.ts";
@@ -104,6 +106,9 @@ export async function acceptInvitation(
     actor: { kind: "user", userId: user.userId, memberId },
   };
   return withTenant(user.db, found.organizationId, async (tx) => {
+    if (!(await inviterMayStillGrant(tx, ctx, found))) {
+      throw notFound("Invitation (its sender may no longer grant it)");
+    }
     if (!(await repo.markInvitationAccepted(tx, found.id))) throw notFound("Invitation");
     const [joined] = await tx
       .insert(member)
@@ -149,4 +154,31 @@ export async function revokeInvitation(
     });
     return { invitationId };
   });
+}
+
+/**
+ * An invitation carries its sender's authority: if the sender has since left, been removed or
+ * lost the right to invite or to hand out that role, the invitation no longer holds.
+ */
+async function inviterMayStillGrant(
+  tx: Tx,
+  joining: MemberContext,
+  invitation: { invitedBy: string; role: Role },
+): Promise<boolean> {
+  const inviter = await repo.findMembership(tx, joining.orgId, invitation.invitedBy);
+  if (!inviter) return false;
+  const inviterCtx: MemberContext = {
+    ...joining,
+    userId: invitation.invitedBy,
+    memberId: inviter.id,
+    role: inviter.role,
+    actor: { kind: "user", userId: invitation.invitedBy, memberId: inviter.id },
+  };
+  if (!isAllowed(inviterCtx, "member:invite")) return false;
+  try {
+    assertMayManageRole(inviterCtx, { newRole: invitation.role });
+    return true;
+  } catch {
+    return false;
+  }
 }
