@@ -3,47 +3,25 @@
  * original name for SNI and certificate checking. Needs the openssl CLI to make a throwaway
  * certificate; every name is answered by a stub resolver and every connect is loopback-only.
  */
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { TLSSocket } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllowlist } from "./allowlist.ts";
 import { OutboundError } from "./errors.ts";
 import { createOutbound } from "./outbound.ts";
+import { hasOpenssl, selfSignedCertificate } from "./test-certificate.ts";
 import { loopbackOnlyConnect, stubResolver } from "./testing.ts";
-
-function hasOpenssl(): boolean {
-  try {
-    execFileSync("openssl", ["version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe.skipIf(!hasOpenssl())("https to a vetted address", () => {
   let server: https.Server;
   let port = 0;
   let cert = "";
-  const dir = mkdtempSync(join(tmpdir(), "fluxo-net-tls-"));
 
   beforeAll(async () => {
-    execFileSync(
-      "openssl",
-      [
-        ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"],
-        ...["-nodes", "-days", "1", "-subj", "/CN=secure.test"],
-        ...["-addext", "subjectAltName=DNS:secure.test"],
-        ...["-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem")],
-      ],
-      { stdio: "ignore" },
-    );
-    cert = readFileSync(join(dir, "cert.pem"), "utf8");
-    const key = readFileSync(join(dir, "key.pem"), "utf8");
+    const generated = selfSignedCertificate("secure.test");
+    cert = generated.cert;
+    const key = generated.key;
     server = https.createServer({ key, cert }, (req, res) => {
       const sni = (req.socket as TLSSocket).servername;
       res.end(JSON.stringify({ host: req.headers.host, sni }));
@@ -55,7 +33,6 @@ describe.skipIf(!hasOpenssl())("https to a vetted address", () => {
   afterAll(async () => {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
-    rmSync(dir, { recursive: true, force: true });
   });
 
   function guard() {

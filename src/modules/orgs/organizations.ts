@@ -3,7 +3,6 @@ import type { z } from "zod";
 import { authorize } from "../../access/authorize.ts";
 import type { MemberContext, UserContext } from "../../access/context.ts";
 import { isUniqueViolation } from "../../db/errors.ts";
-import { member, organization } from "../../db/schema/index.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { conflict, notFound } from "../../lib/errors.ts";
 import { recordAudit } from "../audit/record.ts";
@@ -37,10 +36,11 @@ export async function createOrganization(
   };
   try {
     return await withTenant(user.db, orgId, async (tx) => {
-      await tx.insert(organization).values({ id: orgId, name, slug: finalSlug });
-      await tx
-        .insert(member)
-        .values({ id: memberId, organizationId: orgId, userId: user.userId, role: "OWNER" });
+      await repo.insertOrganization(
+        tx,
+        { id: orgId, name, slug: finalSlug },
+        { memberId, userId: user.userId, role: ctx.role },
+      );
       await repo.setActiveOrganization(tx, user.sessionId, orgId);
       await recordAudit(tx, ctx, {
         action: "org.created",

@@ -1,8 +1,6 @@
-import { eq } from "drizzle-orm";
 import type { z } from "zod";
 import { authorize } from "../../access/authorize.ts";
 import type { MemberContext } from "../../access/context.ts";
-import { organization } from "../../db/schema/index.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { AppError, badRequest, notFound } from "../../lib/errors.ts";
 import { recordAudit, recordSecurityEvent } from "../audit/record.ts";
@@ -19,7 +17,7 @@ export function updateOrganization(
   return withTenant(ctx.db, ctx.orgId, async (tx) => {
     const before = await repo.findOrganization(tx, ctx.orgId);
     if (!before) throw notFound("Organization");
-    await tx.update(organization).set({ name }).where(eq(organization.id, ctx.orgId));
+    await repo.renameOrganization(tx, ctx.orgId, name);
     await recordAudit(tx, ctx, {
       action: "org.updated",
       targetType: "organization",
@@ -76,7 +74,7 @@ export function deleteOrganization(
       });
     }
     await repo.clearActiveOrganizationForAll(tx, ctx.orgId);
-    await tx.delete(organization).where(eq(organization.id, ctx.orgId));
+    await repo.deleteOrganization(tx, ctx.orgId);
     await recordSecurityEvent(
       tx,
       {

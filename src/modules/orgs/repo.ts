@@ -155,3 +155,29 @@ export async function retireExpiredInvitations(tx: Tx, orgId: string, email: str
       ),
     );
 }
+
+/** A new organization and its creator's membership with the given role. */
+export async function insertOrganization(
+  tx: Tx,
+  org: { id: string; name: string; slug: string },
+  creator: { memberId: string; userId: string; role: Role },
+) {
+  await tx.insert(organization).values(org);
+  await tx
+    .insert(member)
+    .values({
+      id: creator.memberId,
+      organizationId: org.id,
+      userId: creator.userId,
+      role: creator.role,
+    });
+}
+
+export async function renameOrganization(tx: Tx, orgId: string, name: string) {
+  await tx.update(organization).set({ name }).where(eq(organization.id, orgId));
+}
+
+/** Deletes the organization; everything it owns goes with it (ON DELETE CASCADE). */
+export async function deleteOrganization(tx: Tx, orgId: string) {
+  await tx.delete(organization).where(eq(organization.id, orgId));
+}

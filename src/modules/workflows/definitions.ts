@@ -1,9 +1,7 @@
-import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { isAllowed } from "../../access/authorize.ts";
 import type { MemberContext } from "../../access/context.ts";
 import type { Tx } from "../../db/client.ts";
-import { workflowVersion } from "../../db/schema/index.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { notFound } from "../../lib/errors.ts";
 import { hashToken, newToken } from "../../lib/tokens.ts";
@@ -58,15 +56,7 @@ export function saveDefinition(
     const workflow = await authorizedWorkflow(tx, ctx, workflowId, "edit");
     const definition = await validateDefinition(raw, credentialCheck(tx, ctx));
     const version = (workflow.currentVersion ?? 0) + 1;
-    await tx.insert(workflowVersion).values({
-      id: randomUUID(),
-      organizationId: ctx.orgId,
-      workflowId,
-      version,
-      definition,
-      authorMemberId: ctx.memberId,
-      createdBy: ctx.userId,
-    });
+    await repo.insertVersion(tx, ctx, workflowId, { number: version, definition });
     await repo.setCurrentVersion(tx, ctx, workflowId, version);
     await syncSchedule(engine.schedules, tx, { orgId: ctx.orgId, workflowId }, definition);
     let webhookSecret: string | undefined;

@@ -1,8 +1,9 @@
+import { randomUUID } from "node:crypto";
 import { and, asc, eq, sql } from "drizzle-orm";
 import { viewableAssets } from "../../access/asset-filter.ts";
 import type { MemberContext } from "../../access/context.ts";
 import type { Queryable, Tx } from "../../db/client.ts";
-import { workflow, workflowGrant } from "../../db/schema/index.ts";
+import { workflow, workflowGrant, workflowVersion } from "../../db/schema/index.ts";
 
 const columns = {
   id: workflow.id,
@@ -88,4 +89,21 @@ export async function findTriggerTarget(db: Queryable, id: string) {
     .from(workflow)
     .where(eq(workflow.id, id));
   return row;
+}
+
+export async function insertVersion(
+  tx: Tx,
+  ctx: MemberContext,
+  workflowId: string,
+  version: { number: number; definition: Record<string, unknown> },
+) {
+  await tx.insert(workflowVersion).values({
+    id: randomUUID(),
+    organizationId: ctx.orgId,
+    workflowId,
+    version: version.number,
+    definition: version.definition,
+    authorMemberId: ctx.memberId,
+    createdBy: ctx.userId,
+  });
 }

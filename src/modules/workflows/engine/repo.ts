@@ -189,3 +189,7 @@ export async function requeueWaiting(tx: Tx, orgId: string, id: string): Promise
     .returning({ id: execution.id });
   return rows.length === 1;
 }
+
+export async function insertExecution(tx: Tx, values: typeof execution.$inferInsert) {
+  await tx.insert(execution).values(values);
+}

@@ -40,7 +40,7 @@ export async function startExecution(
   },
 ) {
   const id = randomUUID();
-  await tx.insert(execution).values({
+  await engineRepo.insertExecution(tx, {
     id,
     organizationId: start.orgId,
     workflowId: start.workflowId,

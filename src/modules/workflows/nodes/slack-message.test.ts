@@ -6,30 +6,18 @@
  *  - the server presents a throwaway certificate for hooks.slack.com, trusted via `ca`.
  * So TLS, SNI and the certificate check run as they would against Slack. Needs openssl.
  */
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { TLSSocket } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "../../../lib/errors.ts";
 import { parseAllowlist } from "../../../net/allowlist.ts";
 import type { Connect } from "../../../net/connect.ts";
 import { createOutbound } from "../../../net/outbound.ts";
+import { hasOpenssl, selfSignedCertificate } from "../../../net/test-certificate.ts";
 import { loopbackOnlyConnect, stubResolver } from "../../../net/testing.ts";
 import { slackMessage } from "./slack-message.ts";
 import { credential, failure, outputOf, runNode } from "./testing.ts";
-
-const hasOpenssl = () => {
-  try {
-    execFileSync("openssl", ["version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 const HOOK_PATH = "/services/T000/B000/SeCrEtWebhookToken";
 const HOOK_URL = `https://hooks.slack.com${HOOK_PATH}`;
@@ -42,25 +30,15 @@ interface Hit {
 }
 
 describe.skipIf(!hasOpenssl())("slack_message node", () => {
-  const dir = mkdtempSync(join(tmpdir(), "fluxo-slack-"));
   const hits: Hit[] = [];
   let server: https.Server;
   let port = 0;
   let cert = "";
 
   beforeAll(async () => {
-    execFileSync(
-      "openssl",
-      [
-        ...["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"],
-        ...["-nodes", "-days", "1", "-subj", "/CN=hooks.slack.com"],
-        ...["-addext", "subjectAltName=DNS:hooks.slack.com"],
-        ...["-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem")],
-      ],
-      { stdio: "ignore" },
-    );
-    cert = readFileSync(join(dir, "cert.pem"), "utf8");
-    const key = readFileSync(join(dir, "key.pem"), "utf8");
+    const generated = selfSignedCertificate("hooks.slack.com");
+    cert = generated.cert;
+    const key = generated.key;
     server = https.createServer({ key, cert }, (req, res) => {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
@@ -89,7 +67,6 @@ describe.skipIf(!hasOpenssl())("slack_message node", () => {
   afterAll(async () => {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
-    rmSync(dir, { recursive: true, force: true });
   });
 
   /** The guard, with hooks.slack.com:443 leading to the local server. */
