@@ -163,14 +163,12 @@ export async function insertOrganization(
   creator: { memberId: string; userId: string; role: Role },
 ) {
   await tx.insert(organization).values(org);
-  await tx
-    .insert(member)
-    .values({
-      id: creator.memberId,
-      organizationId: org.id,
-      userId: creator.userId,
-      role: creator.role,
-    });
+  await tx.insert(member).values({
+    id: creator.memberId,
+    organizationId: org.id,
+    userId: creator.userId,
+    role: creator.role,
+  });
 }
 
 export async function renameOrganization(tx: Tx, orgId: string, name: string) {
