@@ -1,10 +1,13 @@
 import { AppError, forbidden, notFound } from "../lib/errors.ts";
-import type { MemberContext } from "./context.ts";
+import { isKeyContext, type KeyContext, type MemberContext, type OrgContext } from "./context.ts";
 import {
   type Action,
+  type ApiScope,
   type AssetLevel,
   type AssetType,
   anyReviewerRoles,
+  apiScopeNames,
+  apiScopes,
   assetLevels,
   ownerOnlyRoles,
   type Role,
@@ -50,13 +53,24 @@ export function effectiveLevel(asset: AssetAccess): string | null {
   );
 }
 
-/** Pure decision: may the member perform `action`, on `asset` when the action is asset-scoped? */
+/** The scopes that carry `action`, narrowest first (the one a refusal names). */
+export const scopesFor = (action: Action): ApiScope[] =>
+  apiScopeNames.filter((name) => (apiScopes[name] as readonly Action[]).includes(action));
+
+const keyMay = (ctx: KeyContext, action: Action) =>
+  scopesFor(action).some((scope) => ctx.actor.scopes.includes(scope));
+
+/**
+ * Pure decision: may the member perform `action`, on `asset` when the action is asset-scoped?
+ * An API key may act on any object of its own organization that its scopes cover.
+ */
 export function isAllowed(
-  ctx: MemberContext,
+  ctx: OrgContext,
   action: Action,
   asset?: AssetAccess | ReviewAccess,
 ): boolean {
   if (asset && asset.orgId !== ctx.orgId) return false;
+  if (isKeyContext(ctx)) return keyMay(ctx, action);
   const scope = scopeOf(ctx.role, action);
   if (scope === "any") return true;
   if (asset?.type === "review") {
@@ -77,12 +91,13 @@ export function isAllowed(
  * the answer is 404 (its existence is not revealed); otherwise a refusal is 403.
  */
 export function authorize(
-  ctx: MemberContext,
+  ctx: OrgContext,
   action: Action,
   asset?: AssetAccess | ReviewAccess,
 ): void {
   if (isAllowed(ctx, action, asset)) return;
   if (asset && !isAllowed(ctx, `${asset.type}:view`, asset)) throw notFound(capitalize(asset.type));
+  if (isKeyContext(ctx)) throw missingScope(action);
   throw forbidden(
     `Your role (${ctx.role}) may not ${action}${asset ? ` on this ${asset.type}` : ""}`,
   );
@@ -92,8 +107,20 @@ export function authorize(
  * For listings: the role holds `action` in some scope. The rows returned must then be
  * narrowed with `viewableAssets` (src/access/asset-filter.ts).
  */
-export function authorizeListing(ctx: MemberContext, action: Action): void {
+export function authorizeListing(ctx: OrgContext, action: Action): void {
+  if (isKeyContext(ctx)) {
+    if (!keyMay(ctx, action)) throw missingScope(action);
+    return;
+  }
   if (!scopeOf(ctx.role, action)) throw forbidden(`Your role (${ctx.role}) may not ${action}`);
+}
+
+/** A key without the scope an action needs: 403 naming the scope to add. */
+function missingScope(action: Action): AppError {
+  const scope = scopesFor(action)[0] ?? "none";
+  return new AppError("FORBIDDEN", `This API key lacks the scope ${scope}`, {
+    missing_scope: scope,
+  });
 }
 
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

@@ -82,3 +82,18 @@ export const rolesWithoutGrants: readonly Role[] = ["REVIEWER"];
 
 /** Roles only an OWNER may assign, and whose holders only an OWNER may change or remove. */
 export const ownerOnlyRoles: readonly Role[] = ["OWNER"];
+
+/**
+ * API key scopes and the actions each one carries. A key acts on every object of its
+ * organization within its scopes (keys belong to the organization, not to a member).
+ */
+export const apiScopes = {
+  "reviews:read": ["review:view"],
+  "reviews:write": ["review:view", "review:create", "review:link"],
+  "reviews:approve": ["review:view", "review:decide"],
+  "webhooks:read": ["webhook:view"],
+  "webhooks:write": ["webhook:view", "webhook:manage"],
+} as const satisfies Record<string, readonly Action[]>;
+
+export type ApiScope = keyof typeof apiScopes;
+export const apiScopeNames = Object.keys(apiScopes) as ApiScope[];

@@ -1,3 +1,4 @@
+export * from "./api-keys.ts";
 export * from "./audit.ts";
 export * from "./auth.ts";
 export * from "./executions.ts";
@@ -6,4 +7,5 @@ export * from "./reviews.ts";
 export * from "./sharing.ts";
 export { appRole } from "./tenant.ts";
 export * from "./vault.ts";
+export * from "./webhooks.ts";
 export * from "./workflows.ts";

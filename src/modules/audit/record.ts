@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { MemberContext, RequestMeta } from "../../access/context.ts";
+import type { Actor, OrgContext, RequestMeta } from "../../access/context.ts";
 import type { Queryable, Tx } from "../../db/client.ts";
 import { auditEvent, securityEvent } from "../../db/schema/index.ts";
 
@@ -10,8 +10,8 @@ export interface AuditEntry {
   metadata?: Record<string, unknown>;
 }
 
-/** Who acts, in which organization, from where: a member's context or a system job's. */
-export type AuditContext = Pick<MemberContext, "orgId" | "actor" | "meta">;
+/** Who acts, in which organization, from where: a member's, an API key's or a system job's. */
+export type AuditContext = Pick<OrgContext, "orgId" | "meta"> & { actor: Actor };
 
 /** Records a tenant audit event inside the transaction that makes the change. */
 export async function recordAudit(tx: Tx, ctx: AuditContext, entry: AuditEntry): Promise<void> {
@@ -20,10 +20,8 @@ export async function recordAudit(tx: Tx, ctx: AuditContext, entry: AuditEntry):
     id: randomUUID(),
     organizationId: ctx.orgId,
     actorKind: actor.kind,
-    actorId:
-      actor.kind === "user" ? actor.userId : actor.kind === "reviewLink" ? actor.linkId : null,
-    actorLabel:
-      actor.kind === "system" ? actor.reason : actor.kind === "reviewLink" ? actor.label : null,
+    actorId: actorId(actor),
+    actorLabel: actor.kind === "system" ? actor.reason : actor.kind === "user" ? null : actor.label,
     action: entry.action,
     targetType: entry.targetType ?? null,
     targetId: entry.targetId ?? null,
@@ -32,6 +30,13 @@ export async function recordAudit(tx: Tx, ctx: AuditContext, entry: AuditEntry):
     userAgent: ctx.meta.userAgent ?? null,
     requestId: ctx.meta.requestId,
   });
+}
+
+function actorId(actor: Actor): string | null {
+  if (actor.kind === "user") return actor.userId;
+  if (actor.kind === "reviewLink") return actor.linkId;
+  if (actor.kind === "apiKey") return actor.keyId;
+  return null;
 }
 
 /** Records a user-level security event (no organization), e.g. a sign-in. */
