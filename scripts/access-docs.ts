@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import {
   allActions,
   anyReviewerRoles,
+  apiScopes,
   assetLevels,
   rolePermissions,
   roles,
@@ -25,6 +26,9 @@ export function renderAccessDoc(): string {
     Object.entries(byLevel as Record<string, readonly string[]>).map(
       ([level, verbs]) => `| ${type} | \`${level}\` | ${verbs.map((v) => `\`${v}\``).join(", ")} |`,
     ),
+  );
+  const scopes = Object.entries(apiScopes).map(
+    ([scope, actions]) => `| \`${scope}\` | ${actions.map((a) => `\`${a}\``).join(", ")} |`,
   );
   return `# Access control
 
@@ -49,6 +53,17 @@ default level) or **restricted** to the members granted a level. The creator is 
 | Asset | Level | Allows |
 | --- | --- | --- |
 ${levels.join("\n")}
+
+## API key scopes
+
+An API key belongs to the organization, not to a member: within its scopes it acts on every
+object of its own organization (and on nothing of another). Only roles holding
+\`apiKey:manage\` create, roll and revoke keys. A call outside the key's scopes answers 403
+naming the scope it lacks.
+
+| Scope | Allows |
+| --- | --- |
+${scopes.join("\n")}
 
 ## Guards beyond the table
 
