@@ -1,0 +1,20 @@
+import type { JobQueue } from "../../jobs/queue.ts";
+
+/**
+ * The queue contract between event emission (events.ts) and delivery (the webhook worker).
+ * One job per `webhook_delivery` row; the job carries ids only — the worker reads the payload,
+ * the endpoint and its secret(s) from the database.
+ */
+export const WEBHOOK_DELIVER_QUEUE = "webhook.deliver";
+
+export interface WebhookDeliverJob {
+  orgId: string;
+  /** `webhook_delivery.id`, also the `webhook-id` header. */
+  deliveryId: string;
+}
+
+/** Queues created at boot, so events can enqueue inside the caller's transaction at once. */
+export const WEBHOOK_QUEUES = [WEBHOOK_DELIVER_QUEUE];
+
+/** What emitting an event needs from the queue: enqueueing inside an open transaction. */
+export type WebhookQueue = Pick<JobQueue, "sendInTransaction">;
