@@ -7,6 +7,7 @@ import { CLIENT_IP_HEADER } from "../auth/auth.ts";
 import { toHttpStatus, toPublicError } from "../lib/error-map.ts";
 import { type Logger, redactPath } from "../lib/logger.ts";
 import { appRouter } from "../trpc/router.ts";
+import { apiDocsRoutes } from "./api-docs.ts";
 import { clientIpResolver } from "./client-ip.ts";
 import type { AppDeps } from "./deps.ts";
 import { healthRoutes } from "./health.ts";
@@ -53,6 +54,7 @@ export function createApp(deps: AppDeps) {
   app.route("/", healthRoutes(deps));
   app.route("/", hookRoutes(deps.engine, { perMinute: deps.config.webhookRatePerMinute }));
   app.route("/", reviewPageRoutes(deps));
+  app.route("/", apiDocsRoutes());
 
   app.on(["GET", "POST"], "/api/auth/*", (c) => {
     const headers = new Headers(c.req.raw.headers);
