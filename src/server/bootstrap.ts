@@ -5,6 +5,8 @@ import { runMigrations } from "../db/migrate.ts";
 import { createQueue } from "../jobs/queue.ts";
 import type { Logger } from "../lib/logger.ts";
 import { createMailer } from "../lib/mailer.ts";
+import { createLastUsedRecorder } from "../modules/api-keys/last-used.ts";
+import { WEBHOOK_QUEUES } from "../modules/webhooks/jobs.ts";
 import { ENGINE_QUEUES, queueEnqueue } from "../modules/workflows/engine/worker.ts";
 import { createOutbound } from "../net/outbound.ts";
 import type { AppDeps } from "./deps.ts";
@@ -23,7 +25,7 @@ export async function bootstrap(
   const outbound = createOutbound({ allow: config.outboundAllow });
   const queue = await createQueue(db, {
     onError: (error) => logger.error({ err: error }, "job queue error"),
-    queues: ENGINE_QUEUES,
+    queues: [...ENGINE_QUEUES, ...WEBHOOK_QUEUES],
   });
   const engine = {
     db: db.db,
@@ -33,6 +35,7 @@ export async function bootstrap(
     logger,
     enqueue: queueEnqueue(queue),
     schedules: queue,
+    webhooks: queue,
     orgConcurrency: config.orgConcurrency,
     baseUrl: config.baseUrl,
     reviewMaxSeconds: config.reviewMaxSeconds,
@@ -47,11 +50,13 @@ export async function bootstrap(
     outbound,
     queue,
     engine,
+    apiKeyUsage: createLastUsedRecorder(db.db, { logger }),
   };
 }
 
 export async function shutdown(deps: AppDeps): Promise<void> {
   await deps.queue.stop({ graceful: true, timeoutMs: 10_000 });
   deps.mailer.close();
+  await deps.apiKeyUsage.stop();
   await deps.database.close();
 }

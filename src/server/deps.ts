@@ -4,6 +4,7 @@ import type { Database } from "../db/client.ts";
 import type { JobQueue } from "../jobs/queue.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { Mailer } from "../lib/mailer.ts";
+import type { LastUsedRecorder } from "../modules/api-keys/last-used.ts";
 import type { Keyring } from "../modules/vault/keyring.ts";
 import type { EngineDeps } from "../modules/workflows/engine/deps.ts";
 import type { Outbound } from "../net/outbound.ts";
@@ -23,4 +24,6 @@ export interface AppDeps {
   queue: JobQueue;
   /** What the workflow engine works with. */
   engine: EngineDeps;
+  /** Records API key use (time and IP) off the request path; call `note` after a verify. */
+  apiKeyUsage: LastUsedRecorder;
 }

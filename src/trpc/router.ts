@@ -35,6 +35,7 @@ import {
 } from "../modules/orgs/ownership.ts";
 import { orgProcedure, protectedProcedure, router } from "./init.ts";
 import { accessRouter, sharingRouter } from "./routers/access.ts";
+import { apiKeysRouter } from "./routers/api-keys.ts";
 import { authRouter } from "./routers/auth.ts";
 import { credentialsRouter } from "./routers/credentials.ts";
 import { reviewsRouter } from "./routers/reviews.ts";
@@ -101,6 +102,7 @@ export const appRouter = router({
   reviews: reviewsRouter,
   sharing: sharingRouter,
   access: accessRouter,
+  apiKeys: apiKeysRouter,
   audit: router({
     list: orgProcedure
       .input(listAuditInput)
