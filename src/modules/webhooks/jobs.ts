@@ -1,3 +1,4 @@
+import type { Queryable } from "../../db/client.ts";
 import type { JobQueue } from "../../jobs/queue.ts";
 
 /**
@@ -18,3 +19,11 @@ export const WEBHOOK_QUEUES = [WEBHOOK_DELIVER_QUEUE];
 
 /** What emitting an event needs from the queue: enqueueing inside an open transaction. */
 export type WebhookQueue = Pick<JobQueue, "sendInTransaction">;
+
+/**
+ * Enqueues the first attempt of a delivery inside `tx`. Job options (expiry, retries) belong
+ * to the delivery worker's design and live here, not at the call sites.
+ */
+export function sendDeliverJob(queue: WebhookQueue, tx: Queryable, job: WebhookDeliverJob) {
+  return queue.sendInTransaction(tx, WEBHOOK_DELIVER_QUEUE, job);
+}

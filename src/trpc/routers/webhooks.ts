@@ -1,0 +1,37 @@
+import { webhookInputs } from "../../modules/webhooks/inputs.ts";
+import {
+  createEndpoint,
+  deleteEndpoint,
+  getEndpoint,
+  listEndpoints,
+  revealSecret,
+  rotateSecret,
+  sendTestEvent,
+  updateEndpoint,
+} from "../../modules/webhooks/service.ts";
+import { orgProcedure, router } from "../init.ts";
+
+export const webhooksRouter = router({
+  list: orgProcedure.query(({ ctx }) => listEndpoints(ctx.member)),
+  get: orgProcedure
+    .input(webhookInputs.id)
+    .query(({ ctx, input }) => getEndpoint(ctx.member, input)),
+  create: orgProcedure
+    .input(webhookInputs.create)
+    .mutation(({ ctx, input }) => createEndpoint(ctx.deps, ctx.member, input)),
+  update: orgProcedure
+    .input(webhookInputs.update)
+    .mutation(({ ctx, input }) => updateEndpoint(ctx.deps, ctx.member, input)),
+  delete: orgProcedure
+    .input(webhookInputs.id)
+    .mutation(({ ctx, input }) => deleteEndpoint(ctx.member, input)),
+  rotateSecret: orgProcedure
+    .input(webhookInputs.rotate)
+    .mutation(({ ctx, input }) => rotateSecret(ctx.deps, ctx.member, input)),
+  revealSecret: orgProcedure
+    .input(webhookInputs.id)
+    .mutation(({ ctx, input }) => revealSecret(ctx.deps, ctx.member, input)),
+  sendTest: orgProcedure
+    .input(webhookInputs.id)
+    .mutation(({ ctx, input }) => sendTestEvent(ctx.deps, ctx.member, input)),
+});
