@@ -79,6 +79,7 @@ async function main() {
     outboundAllow: parseAllowlist("127.0.0.1:*"),
     orgConcurrency: 20, // the default of FLUXO_ORG_CONCURRENCY
     webhookRatePerMinute: 10_000_000,
+    apiRatePerMinute: 10_000_000,
     inProcessWorker: true,
     reviewMaxSeconds: 720 * 3600,
     smtpUrl: undefined,

@@ -2,15 +2,17 @@ import { and, eq, inArray, or, type SQL, sql } from "drizzle-orm";
 import { reviewAssignee, reviewRequest, workflow, workflowGrant } from "../db/schema/index.ts";
 import { viewableAssets } from "./asset-filter.ts";
 import { scopeOf } from "./authorize.ts";
-import type { MemberContext } from "./context.ts";
+import { isKeyContext, type OrgContext } from "./context.ts";
 import { anyReviewerRoles } from "./statements.ts";
 
 /**
- * The WHERE condition for listing the reviews a member may view: the list-shaped form of
- * `authorize(ctx, "review:view", review)`.
+ * The WHERE condition for listing the reviews a member or key may view: the list-shaped form
+ * of `authorize(ctx, "review:view", review)`. A key (its scope checked by `authorizeListing`)
+ * sees every review of its organization.
  */
-export function viewableReviews(ctx: MemberContext): SQL {
+export function viewableReviews(ctx: OrgContext): SQL {
   const inOrg = eq(reviewRequest.organizationId, ctx.orgId);
+  if (isKeyContext(ctx)) return inOrg;
   const scope = scopeOf(ctx.role, "review:view");
   if (scope === "any") return inOrg;
   const assigned = sql`exists (select 1 from ${reviewAssignee} where ${and(

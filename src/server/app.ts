@@ -6,6 +6,7 @@ import type { RequestMeta } from "../access/context.ts";
 import { CLIENT_IP_HEADER } from "../auth/auth.ts";
 import { toHttpStatus, toPublicError } from "../lib/error-map.ts";
 import { type Logger, redactPath } from "../lib/logger.ts";
+import { createRestApi } from "../rest/app.ts";
 import { appRouter } from "../trpc/router.ts";
 import { apiDocsRoutes } from "./api-docs.ts";
 import { clientIpResolver } from "./client-ip.ts";
@@ -54,6 +55,7 @@ export function createApp(deps: AppDeps) {
   app.route("/", healthRoutes(deps));
   app.route("/", hookRoutes(deps.engine, { perMinute: deps.config.webhookRatePerMinute }));
   app.route("/", reviewPageRoutes(deps));
+  app.route("/api/v1", createRestApi(deps));
   app.route("/", apiDocsRoutes());
 
   app.on(["GET", "POST"], "/api/auth/*", (c) => {

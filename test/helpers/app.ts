@@ -24,6 +24,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     outboundAllow: [],
     orgConcurrency: 20,
     webhookRatePerMinute: 6000,
+    apiRatePerMinute: 600,
     inProcessWorker: false,
     reviewMaxSeconds: 720 * 3600,
     smtpUrl: undefined,

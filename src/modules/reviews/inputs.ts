@@ -3,6 +3,8 @@ import { z } from "zod";
 export const MAX_REVIEW_SECONDS = 30 * 24 * 60 * 60;
 export const DEFAULT_REVIEW_SECONDS = 72 * 60 * 60;
 
+export const reviewStatuses = ["pending", "approved", "rejected", "expired", "cancelled"] as const;
+
 export const reviewInputs = {
   create: z.object({
     title: z.string().trim().min(1, "title is required").max(300),
@@ -19,7 +21,7 @@ export const reviewInputs = {
   }),
   list: z
     .object({
-      status: z.enum(["pending", "approved", "rejected", "expired", "cancelled"]).optional(),
+      status: z.enum(reviewStatuses).optional(),
       limit: z.number().int().min(1).max(200).default(50),
     })
     .prefault({}),

@@ -1,6 +1,6 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
-import type { MemberContext } from "../../access/context.ts";
+import { isKeyContext, type OrgContext } from "../../access/context.ts";
 import { reviewLink } from "../../db/schema/index.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { AppError, notFound } from "../../lib/errors.ts";
@@ -21,7 +21,7 @@ export const linkInputs = {
 
 /** A new public link for a pending review; its URL is returned here and never again. */
 export function createReviewLink(
-  ctx: MemberContext,
+  ctx: OrgContext,
   baseUrl: string,
   input: z.input<typeof linkInputs.create>,
 ) {
@@ -36,7 +36,7 @@ export function createReviewLink(
       { orgId: ctx.orgId, reviewId, reviewExpiresAt: review.expiresAt, baseUrl },
       {
         maxUses,
-        createdBy: ctx.memberId,
+        createdBy: memberIdOf(ctx),
         ...(expiresInSeconds && { expiresAt: new Date(Date.now() + expiresInSeconds * 1000) }),
       },
     );
@@ -46,8 +46,7 @@ export function createReviewLink(
       reviewId,
       {
         kind: "link_created",
-        channel: "app",
-        memberId: ctx.memberId,
+        ...actedBy(ctx),
         linkId: link.id,
         detail: { expiresAt: link.expiresAt.toISOString(), maxUses },
       },
@@ -64,7 +63,7 @@ export function createReviewLink(
 }
 
 /** Revokes a link of the review; revoking twice is harmless. */
-export function revokeReviewLink(ctx: MemberContext, input: z.input<typeof linkInputs.revoke>) {
+export function revokeReviewLink(ctx: OrgContext, input: z.input<typeof linkInputs.revoke>) {
   const { reviewId, linkId } = linkInputs.revoke.parse(input);
   return withTenant(ctx.db, ctx.orgId, async (tx) => {
     await authorizedReview(tx, ctx, reviewId, "review:link");
@@ -88,7 +87,7 @@ export function revokeReviewLink(ctx: MemberContext, input: z.input<typeof linkI
       tx,
       ctx.orgId,
       reviewId,
-      { kind: "link_revoked", channel: "app", memberId: ctx.memberId, linkId },
+      { kind: "link_revoked", ...actedBy(ctx), linkId },
       ctx.meta,
     );
     await recordAudit(tx, ctx, {
@@ -100,3 +99,11 @@ export function revokeReviewLink(ctx: MemberContext, input: z.input<typeof linkI
     return { linkId, revokedAt: revoked?.revokedAt ?? new Date() };
   });
 }
+
+const memberIdOf = (ctx: OrgContext) => (isKeyContext(ctx) ? undefined : ctx.memberId);
+
+/** Who an activity entry names: a member in the app, or an API key under its label. */
+const actedBy = (ctx: OrgContext) =>
+  isKeyContext(ctx)
+    ? ({ channel: "api", label: ctx.actor.label } as const)
+    : ({ channel: "app", memberId: ctx.memberId } as const);

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { and, desc, eq, gt, sql } from "drizzle-orm";
-import type { MemberContext, RequestMeta } from "../../access/context.ts";
+import type { OrgContext, RequestMeta } from "../../access/context.ts";
 import { viewableReviews } from "../../access/review-filter.ts";
 import type { Queryable, Tx } from "../../db/client.ts";
 import { reviewActivity, reviewAssignee, reviewRequest } from "../../db/schema/index.ts";
@@ -20,17 +20,37 @@ export const summary = {
   decidedAt: reviewRequest.decidedAt,
 };
 
+/** Where a review sits in the newest-first order: exact UTC creation time (microseconds) and id. */
+export interface ReviewPosition {
+  at: string;
+  id: string;
+}
+
+const positionAt = sql<string>`to_char(${reviewRequest.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/**
+ * Reviews the member or key may view, newest first (ties broken by id), optionally after a
+ * position: each row carries its own `position`, so a page ends where the next one starts.
+ */
 export function listVisible(
   db: Queryable,
-  ctx: MemberContext,
-  status: string | undefined,
-  limit: number,
+  ctx: OrgContext,
+  filter: { status?: string | undefined; limit: number; after?: ReviewPosition | undefined },
 ) {
+  const { status, limit, after } = filter;
   return db
-    .select(summary)
+    .select({ ...summary, position: { at: positionAt, id: reviewRequest.id } })
     .from(reviewRequest)
-    .where(and(viewableReviews(ctx), status ? sql`${effectiveStatus} = ${status}` : undefined))
-    .orderBy(desc(reviewRequest.createdAt))
+    .where(
+      and(
+        viewableReviews(ctx),
+        status ? sql`${effectiveStatus} = ${status}` : undefined,
+        after
+          ? sql`(${reviewRequest.createdAt}, ${reviewRequest.id}) < (${after.at}::timestamptz, ${after.id})`
+          : undefined,
+      ),
+    )
+    .orderBy(desc(reviewRequest.createdAt), desc(reviewRequest.id))
     .limit(limit);
 }
 

@@ -7,12 +7,13 @@ import {
   isRoutedTo,
   type ReviewAccess,
 } from "../../access/authorize.ts";
-import type { MemberContext } from "../../access/context.ts";
+import { isKeyContext, type MemberContext, type OrgContext } from "../../access/context.ts";
 import type { Action } from "../../access/statements.ts";
 import type { Tx } from "../../db/client.ts";
 import { reviewAssignee, reviewRequest } from "../../db/schema/index.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { AppError, notFound } from "../../lib/errors.ts";
+import { requestHash, runOnce } from "../api-keys/idempotency.ts";
 import { type AuditContext, recordAudit } from "../audit/record.ts";
 import { findMember } from "../orgs/repo.ts";
 import { loadAssetAccess } from "../sharing/repo.ts";
@@ -23,27 +24,24 @@ import * as repo from "./repo.ts";
 
 type ReviewRow = NonNullable<Awaited<ReturnType<typeof repo.findReview>>>;
 
-/** The policy's view of one review for the acting member. */
-async function accessTo(tx: Tx, ctx: MemberContext, review: ReviewRow): Promise<ReviewAccess> {
+/** The policy's view of one review for the acting member or key (a key's scopes decide alone). */
+async function accessTo(tx: Tx, ctx: OrgContext, review: ReviewRow): Promise<ReviewAccess> {
+  const orgId = review.row.organizationId;
+  if (isKeyContext(ctx)) return { type: "review", orgId, routed: false, viaWorkflow: false };
   const assignedToMe = await repo.isAssigned(tx, ctx.orgId, review.id, ctx.memberId);
   const workflow = review.workflowId
     ? await loadAssetAccess(tx, ctx, "workflow", review.workflowId)
     : undefined;
   return {
     type: "review",
-    orgId: review.row.organizationId,
+    orgId,
     routed: isRoutedTo(ctx, { anyReviewer: review.anyReviewer, assignedToMe }),
     viaWorkflow: workflow !== undefined && isAllowed(ctx, "workflow:view", workflow),
   };
 }
 
-/** Loads a review and authorizes `action` on it (404 when the member may not even see it). */
-export async function authorizedReview(
-  tx: Tx,
-  ctx: MemberContext,
-  reviewId: string,
-  action: Action,
-) {
+/** Loads a review and authorizes `action` on it (404 when the actor may not even see it). */
+export async function authorizedReview(tx: Tx, ctx: OrgContext, reviewId: string, action: Action) {
   const review = await repo.findReview(tx, ctx.orgId, reviewId);
   if (!review) throw notFound("Review");
   authorize(ctx, action, await accessTo(tx, ctx, review));
@@ -116,13 +114,7 @@ export async function insertReview(
       .insert(reviewAssignee)
       .values({ id: randomUUID(), organizationId: audit.orgId, reviewId: id, memberId });
   }
-  await repo.addActivity(
-    tx,
-    audit.orgId,
-    id,
-    { kind: "created", channel: review.source ? "app" : "api" },
-    audit.meta,
-  );
+  await repo.addActivity(tx, audit.orgId, id, { kind: "created", ...channelOf(audit) }, audit.meta);
   await recordAudit(tx, audit, {
     action: "review.created",
     targetType: "review",
@@ -132,24 +124,78 @@ export async function insertReview(
   return { id, expiresAt: created.expiresAt, created: true };
 }
 
-/** A member (OWNER/ADMIN) raises a review by hand. */
+/**
+ * The channel and label activity records for an actor: an API key is `api` under its label;
+ * members and workflows act in the app.
+ */
+export const channelOf = (audit: AuditContext) =>
+  audit.actor.kind === "apiKey"
+    ? ({ channel: "api", label: audit.actor.label } as const)
+    : ({ channel: "app" } as const);
+
+/**
+ * A member (OWNER/ADMIN) or a key with reviews:write raises a review. A key may name an
+ * `Idempotency-Key`: repeating it with the same input answers with the same review.
+ */
 export function requestReview(
   limits: { maxSeconds: number },
-  ctx: MemberContext,
+  ctx: OrgContext,
   input: z.input<typeof reviewInputs.create>,
+  idempotencyKey?: string,
 ) {
   authorize(ctx, "review:create");
   const parsed = reviewInputs.create.parse(input);
-  return withTenant(ctx.db, ctx.orgId, (tx) => insertReview(tx, ctx, parsed, limits));
+  const create = (tx: Tx) => insertReview(tx, ctx, parsed, limits);
+  if (!idempotencyKey || !isKeyContext(ctx)) {
+    return withTenant(ctx.db, ctx.orgId, async (tx) => ({
+      ...(await create(tx)),
+      replayed: false,
+    }));
+  }
+  return runOnce(
+    ctx,
+    { idempotencyKey, requestHash: requestHash("review.create", parsed), status: 201 },
+    create,
+    async (tx, id) => {
+      const review = await repo.findReview(tx, ctx.orgId, id);
+      if (!review) throw notFound("Review");
+      return { id, expiresAt: review.expiresAt, created: false };
+    },
+  );
 }
 
-export function listReviews(ctx: MemberContext, input: z.input<typeof reviewInputs.list>) {
+/**
+ * Reviews the actor may view, newest first, one page at a time: `next` is where the following
+ * page starts (null on the last page).
+ */
+export async function listReviews(ctx: OrgContext, input: z.input<typeof reviewInputs.list>) {
+  return (await listReviewPage(ctx, input ?? {})).page;
+}
+
+export function listReviewPage(
+  ctx: OrgContext,
+  input: z.input<typeof reviewInputs.list> & { after?: repo.ReviewPosition | undefined },
+) {
   authorizeListing(ctx, "review:view");
   const { status, limit } = reviewInputs.list.parse(input);
-  return withTenant(ctx.db, ctx.orgId, (tx) => repo.listVisible(tx, ctx, status, limit));
+  return withTenant(ctx.db, ctx.orgId, async (tx) => {
+    const rows = await repo.listVisible(tx, ctx, { status, limit: limit + 1, after: input.after });
+    const page = rows.slice(0, limit).map(({ position: _, ...review }) => review);
+    const last = rows.length > limit ? rows[limit - 1] : undefined;
+    return { page, next: last ? last.position : null };
+  });
 }
 
-export function getReview(ctx: MemberContext, input: z.input<typeof reviewInputs.id>) {
+/** The activity log of one review, oldest first. */
+export function listReviewActivity(ctx: OrgContext, input: z.input<typeof reviewInputs.id>) {
+  const { reviewId } = reviewInputs.id.parse(input);
+  return withTenant(ctx.db, ctx.orgId, async (tx) => {
+    await authorizedReview(tx, ctx, reviewId, "review:view");
+    return repo.listActivity(tx, ctx.orgId, reviewId);
+  });
+}
+
+export function getReview(ctx: OrgContext, input: z.input<typeof reviewInputs.id>) {
   const { reviewId } = reviewInputs.id.parse(input);
   return withTenant(ctx.db, ctx.orgId, async (tx) => {
     const review = await authorizedReview(tx, ctx, reviewId, "review:view");
@@ -230,24 +276,19 @@ export async function decideInTx(
   return { reviewId, status: decision.status };
 }
 
-/** In the app: the member must be allowed to decide this review. */
+/** In the app or through the API: the member or key must be allowed to decide this review. */
 export function decideReview(
   engine: EngineDeps,
-  ctx: MemberContext,
+  ctx: OrgContext,
   input: z.input<typeof reviewInputs.decide>,
 ) {
   const { reviewId, decision, comment } = reviewInputs.decide.parse(input);
   return withTenant(ctx.db, ctx.orgId, async (tx) => {
     await authorizedReview(tx, ctx, reviewId, "review:decide");
-    const label = await memberLabel(tx, ctx);
-    return decideInTx(
-      engine,
-      tx,
-      ctx,
-      reviewId,
-      { status: decision, comment },
-      { channel: "app", memberId: ctx.memberId, label },
-    );
+    const by: repo.Decider = isKeyContext(ctx)
+      ? { channel: "api", label: ctx.actor.label }
+      : { channel: "app", memberId: ctx.memberId, label: await memberLabel(tx, ctx) };
+    return decideInTx(engine, tx, ctx, reviewId, { status: decision, comment }, by);
   });
 }
 
