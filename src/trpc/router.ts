@@ -39,6 +39,7 @@ import { apiKeysRouter } from "./routers/api-keys.ts";
 import { authRouter } from "./routers/auth.ts";
 import { credentialsRouter } from "./routers/credentials.ts";
 import { reviewsRouter } from "./routers/reviews.ts";
+import { webhooksRouter } from "./routers/webhooks.ts";
 import { executionsRouter, workflowsRouter } from "./routers/workflows.ts";
 
 export const appRouter = router({
@@ -100,6 +101,7 @@ export const appRouter = router({
   executions: executionsRouter,
   credentials: credentialsRouter,
   reviews: reviewsRouter,
+  webhooks: webhooksRouter,
   sharing: sharingRouter,
   access: accessRouter,
   apiKeys: apiKeysRouter,

@@ -17,7 +17,7 @@ const publicColumns = {
   updatedAt: webhookEndpoint.updatedAt,
 };
 
-export type EndpointView = Awaited<ReturnType<typeof findEndpoint>> & {};
+export type EndpointView = NonNullable<Awaited<ReturnType<typeof findEndpoint>>>;
 
 const byId = (orgId: string, id: string) =>
   and(eq(webhookEndpoint.organizationId, orgId), eq(webhookEndpoint.id, id));
@@ -42,7 +42,8 @@ export async function findSealedEndpoint(tx: Tx, orgId: string, id: string) {
 }
 
 export async function insertEndpoint(tx: Tx, values: typeof webhookEndpoint.$inferInsert) {
-  await tx.insert(webhookEndpoint).values(values);
+  const [row] = await tx.insert(webhookEndpoint).values(values).returning(publicColumns);
+  return row as EndpointView;
 }
 
 export async function updateEndpoint(

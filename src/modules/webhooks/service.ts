@@ -44,7 +44,7 @@ export function createEndpoint(
     secret,
   );
   return withTenant(ctx.db, ctx.orgId, async (tx) => {
-    await repo.insertEndpoint(tx, {
+    const endpoint = await repo.insertEndpoint(tx, {
       id,
       organizationId: ctx.orgId,
       url,
@@ -58,7 +58,6 @@ export function createEndpoint(
       targetId: id,
       metadata: { url, eventTypes },
     });
-    const endpoint = await repo.findEndpoint(tx, ctx.orgId, id);
     return { ...endpoint, secret };
   });
 }
@@ -195,17 +194,17 @@ export function sendTestEvent(
   authorize(ctx, "webhook:manage");
   const { endpointId } = webhookInputs.id.parse(input);
   return withTenant(ctx.db, ctx.orgId, async (tx) => {
-    const endpoint = await repo.findEndpoint(tx, ctx.orgId, endpointId);
-    if (!endpoint) throw notFound("Webhook endpoint");
-    if (!endpoint.enabled) {
-      throw new AppError("CONFLICT", "This endpoint is disabled; enable it to send a test event");
-    }
+    if (!(await repo.findEndpoint(tx, ctx.orgId, endpointId))) throw notFound("Webhook endpoint");
     const [deliveryId] = await emitWebhookEvent(
       tx,
       deps.queue,
       { orgId: ctx.orgId, type: "webhook.test", data: { endpoint_id: endpointId } },
       { endpointId },
     );
+    // emitting skips disabled endpoints
+    if (!deliveryId) {
+      throw new AppError("CONFLICT", "This endpoint is disabled; enable it to send a test event");
+    }
     return { endpointId, deliveryId };
   });
 }

@@ -4,6 +4,7 @@ import type { Logger } from "../../../lib/logger.ts";
 import type { Mailer } from "../../../lib/mailer.ts";
 import type { Outbound } from "../../../net/outbound.ts";
 import type { Keyring } from "../../vault/keyring.ts";
+import type { WebhookQueue } from "../../webhooks/jobs.ts";
 
 /** Jobs the engine puts on the queue; payloads carry ids only, never secrets. */
 export type EngineJob =
@@ -28,6 +29,8 @@ export interface EngineDeps {
   enqueue(job: EngineJob, options?: EnqueueOptions): Promise<void>;
   /** Cron schedules of workflows with a schedule trigger. */
   schedules: Pick<JobQueue, "scheduleInTransaction" | "unscheduleInTransaction">;
+  /** Where review events become webhook deliveries (`emitWebhookEvent`), in the change's transaction. */
+  webhooks: WebhookQueue;
   /** The longest a review may stay open (FLUXO_REVIEW_MAX_HOURS), in seconds. */
   reviewMaxSeconds: number;
   /** Public URL of the instance, for links in notifications. */

@@ -2,6 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { Tx } from "../../../db/client.ts";
 import { executionStep } from "../../../db/schema/index.ts";
 import { withTenant } from "../../../db/tenant.ts";
+import { emitWebhookEvent } from "../../webhooks/events.ts";
 import type { EngineDeps } from "./deps.ts";
 import * as repo from "./repo.ts";
 
@@ -62,7 +63,7 @@ export function deliverEvent(
 export function expireWait(deps: EngineDeps, job: At & { nodeId: string }) {
   return withTenant(deps.db, job.orgId, async (tx) => {
     const [step] = await tx
-      .select({ timeoutPort: executionStep.timeoutPort })
+      .select({ timeoutPort: executionStep.timeoutPort, waitKey: executionStep.waitKey })
       .from(executionStep)
       .where(
         and(
@@ -76,6 +77,13 @@ export function expireWait(deps: EngineDeps, job: At & { nodeId: string }) {
     const outcome: Resolution = step.timeoutPort
       ? { status: "succeeded", port: step.timeoutPort, output: { timedOut: true } }
       : { status: "failed", error: "timed out waiting for the event" };
-    return resume(deps, tx, job, { nodeId: job.nodeId }, outcome);
+    const resumed = await resume(deps, tx, job, { nodeId: job.nodeId }, outcome);
+    // a review node's wait ends with its review: nobody decided in time
+    const reviewId = step.waitKey?.startsWith("review:") ? step.waitKey.slice(7) : undefined;
+    if (resumed && reviewId) {
+      const data = { review_id: reviewId, execution_id: job.executionId };
+      await emitWebhookEvent(tx, deps.webhooks, { orgId: job.orgId, type: "review.expired", data });
+    }
+    return resumed;
   });
 }
