@@ -12,7 +12,13 @@ import { type GrantState, grantStates, parseExpected, tableRoles } from "./expec
 
 const expected = parseExpected();
 const ctxFor = (role: (typeof tableRoles)[number]) =>
-  ({ orgId: "org-a", memberId: "m1", userId: "u1", role }) as unknown as MemberContext;
+  ({
+    orgId: "org-a",
+    memberId: "m1",
+    userId: "u1",
+    role,
+    actor: { kind: "user", userId: "u1", memberId: "m1" },
+  }) as unknown as MemberContext;
 
 const lowLevel: Record<AssetType, "view" | "use"> = { workflow: "view", credential: "use" };
 
