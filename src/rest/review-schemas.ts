@@ -91,7 +91,7 @@ export const CreateReviewBody = z
     body: create.body,
     payload: create.payload,
     expires_in_seconds: create.expiresInSeconds,
-    assignees: create.assignees.openapi({ description: "Member ids the review is routed to" }),
+    assignees: create.assignees.describe("Member ids the review is routed to"),
     any_reviewer: create.anyReviewer,
   })
   .openapi("CreateReview");
