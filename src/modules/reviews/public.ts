@@ -4,6 +4,7 @@ import type { Db, Tx } from "../../db/client.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { AppError } from "../../lib/errors.ts";
 import type { AuditContext } from "../audit/record.ts";
+import { emitWebhookEvent } from "../webhooks/events.ts";
 import type { EngineDeps } from "../workflows/engine/deps.ts";
 import { findGrant, type Grant, markViewed, spendUse } from "./public-grants.ts";
 import * as repo from "./repo.ts";
@@ -158,6 +159,16 @@ export async function decidePublicReview(
           ...(grant.kind === "link" && { linkId: grant.id }),
         },
       );
+      await emitWebhookEvent(tx, engine.webhooks, {
+        orgId: grant.orgId,
+        type: "review.link_used",
+        data: {
+          review_id: grant.reviewId,
+          link_kind: grant.kind,
+          link_id: grant.id,
+          decision: input.decision,
+        },
+      });
       return { decided: input.decision };
     });
   } catch (error) {

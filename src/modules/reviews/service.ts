@@ -17,6 +17,8 @@ import { requestHash, runOnce } from "../api-keys/idempotency.ts";
 import { type AuditContext, recordAudit } from "../audit/record.ts";
 import { findMember } from "../orgs/repo.ts";
 import { loadAssetAccess } from "../sharing/repo.ts";
+import { emitWebhookEvent } from "../webhooks/events.ts";
+import type { WebhookQueue } from "../webhooks/jobs.ts";
 import type { EngineDeps } from "../workflows/engine/deps.ts";
 import { deliverEventInTx } from "../workflows/engine/events.ts";
 import { reviewInputs } from "./inputs.ts";
@@ -42,6 +44,8 @@ async function accessTo(tx: Tx, ctx: OrgContext, review: ReviewRow): Promise<Rev
 
 /** Loads a review and authorizes `action` on it (404 when the actor may not even see it). */
 export async function authorizedReview(tx: Tx, ctx: OrgContext, reviewId: string, action: Action) {
+  // a key without the scope is told which scope it lacks, whatever the review
+  if (isKeyContext(ctx)) authorize(ctx, action);
   const review = await repo.findReview(tx, ctx.orgId, reviewId);
   if (!review) throw notFound("Review");
   authorize(ctx, action, await accessTo(tx, ctx, review));
@@ -58,6 +62,12 @@ export interface NewReview {
   source?: { workflowId: string; executionId: string; nodeId: string };
 }
 
+/** What creating a review needs: the instance's longest review, and the webhook queue. */
+export interface ReviewDeps {
+  maxSeconds: number;
+  webhooks: WebhookQueue;
+}
+
 /**
  * Inserts a review (transport-neutral; callers authorize). A workflow node that runs again
  * after a crash gets the review it created the first time.
@@ -66,7 +76,7 @@ export async function insertReview(
   tx: Tx,
   audit: AuditContext,
   review: NewReview,
-  limits: { maxSeconds: number },
+  limits: ReviewDeps,
 ) {
   if (review.expiresInSeconds > limits.maxSeconds) {
     throw new AppError(
@@ -121,6 +131,17 @@ export async function insertReview(
     targetId: id,
     metadata: { title: review.title, ...review.source },
   });
+  await emitWebhookEvent(tx, limits.webhooks, {
+    orgId: audit.orgId,
+    type: "review.created",
+    data: {
+      review_id: id,
+      title: review.title,
+      workflow_id: review.source?.workflowId ?? null,
+      execution_id: review.source?.executionId ?? null,
+      expires_at: created.expiresAt.toISOString(),
+    },
+  });
   return { id, expiresAt: created.expiresAt, created: true };
 }
 
@@ -138,7 +159,7 @@ export const channelOf = (audit: AuditContext) =>
  * `Idempotency-Key`: repeating it with the same input answers with the same review.
  */
 export function requestReview(
-  limits: { maxSeconds: number },
+  limits: ReviewDeps,
   ctx: OrgContext,
   input: z.input<typeof reviewInputs.create>,
   idempotencyKey?: string,
@@ -261,6 +282,11 @@ export async function decideInTx(
     targetType: "review",
     targetId: reviewId,
     metadata: { channel: by.channel, by: by.label },
+  });
+  await emitWebhookEvent(tx, engine.webhooks, {
+    orgId: audit.orgId,
+    type: `review.${decision.status}`,
+    data: { review_id: reviewId, decision: decision.status, channel: by.channel, by: by.label },
   });
   if (decided.executionId) {
     const payload = { decision: decision.status, comment: decision.comment ?? null, by: by.label };

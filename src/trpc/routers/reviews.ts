@@ -16,7 +16,11 @@ export const reviewsRouter = router({
   request: orgProcedure
     .input(reviewInputs.create)
     .mutation(({ ctx, input }) =>
-      requestReview({ maxSeconds: ctx.deps.config.reviewMaxSeconds }, ctx.member, input),
+      requestReview(
+        { maxSeconds: ctx.deps.config.reviewMaxSeconds, webhooks: ctx.deps.queue },
+        ctx.member,
+        input,
+      ),
     ),
   decide: orgProcedure
     .input(reviewInputs.decide)

@@ -7,7 +7,7 @@ import type { EngineDeps } from "./deps.ts";
 
 /** A review node's review, and its notification links, created in one transaction. */
 export function raiseReview(
-  deps: Pick<EngineDeps, "db" | "baseUrl" | "reviewMaxSeconds">,
+  deps: Pick<EngineDeps, "db" | "baseUrl" | "reviewMaxSeconds" | "webhooks">,
   ctx: MemberContext,
   source: { workflowId: string; executionId: string; nodeId: string },
   request: ReviewRequest,
@@ -18,7 +18,7 @@ export function raiseReview(
       tx,
       ctx,
       { ...review, source },
-      { maxSeconds: deps.reviewMaxSeconds },
+      { maxSeconds: deps.reviewMaxSeconds, webhooks: deps.webhooks },
     );
     const raised: RaisedReview = {
       reviewId: created.id,
