@@ -2,6 +2,7 @@ import { serve } from "@hono/node-server";
 import type { Config } from "../config/config.ts";
 import type { Logger } from "../lib/logger.ts";
 import { rotateCredentials } from "../modules/vault/rotate.ts";
+import { instanceDeliveryDeps, startWebhookWorker } from "../modules/webhooks/worker.ts";
 import { startEngineWorkers } from "../modules/workflows/engine/worker.ts";
 import { createApp } from "./app.ts";
 import { bootstrap, shutdown } from "./bootstrap.ts";
@@ -15,7 +16,10 @@ export async function serveFluxo(config: Config, logger: Logger): Promise<void> 
   const releaseDatabase = config.databaseUrl ? () => {} : claimEmbeddedDatabase(config.dataDir);
   const app = createApp(deps);
   rotateInBackground(deps.database.db, config, logger);
-  if (config.inProcessWorker) await startEngineWorkers(deps.engine, deps.queue);
+  if (config.inProcessWorker) {
+    await startEngineWorkers(deps.engine, deps.queue);
+    await startWebhookWorker(instanceDeliveryDeps(deps), deps.queue);
+  }
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     logger.info(
       {
@@ -72,10 +76,11 @@ function rotateInBackground(
     .catch((error: unknown) => logger.error({ err: error }, "vault rotation failed"));
 }
 
-/** `fluxo worker`: only the engine's workers, beside servers sharing a PostgreSQL database. */
+/** `fluxo worker`: only the workers (engine, webhook delivery), beside servers sharing a PostgreSQL database. */
 export async function runWorker(config: Config, logger: Logger): Promise<void> {
   const deps = await bootstrap(config, logger);
   await startEngineWorkers(deps.engine, deps.queue);
+  await startWebhookWorker(instanceDeliveryDeps(deps), deps.queue);
   logger.info({ database: deps.database.kind }, "Fluxo worker started");
   const stop = async (signal: string) => {
     logger.info({ signal }, "worker stopping after the jobs in hand");

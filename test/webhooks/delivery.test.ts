@@ -1,6 +1,7 @@
 import { Webhook } from "standardwebhooks";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { deliverJobs } from "../../src/modules/webhooks/worker.ts";
+import { stubResolver } from "../../src/net/testing.ts";
 import { startTestApp, type TestApp } from "../helpers/app.ts";
 import { orgOwner } from "../helpers/users.ts";
 import {
@@ -10,6 +11,7 @@ import {
   createEndpoint,
   deliveryDeps,
   deliveryOf,
+  loopbackOutbound,
   type Sink,
   startSink,
 } from "./delivery-fixture.ts";
@@ -150,6 +152,49 @@ describe("a delivery attempt", () => {
     for (const text of [stored, logged]) {
       expect(text).not.toContain(key);
       expect(text).not.toContain(signature.slice(3));
+    }
+  });
+});
+
+describe("the outbound guard", () => {
+  it("refuses private and non-allowed destinations before any connection; the attempt records it as blocked", async () => {
+    const sink = await receiver();
+    const resolver = stubResolver({ "hooks.example.test": ["10.1.2.3"] });
+    const outbound = loopbackOutbound({ allow: [], resolver });
+    const { deps } = deliveryDeps(t, { outbound });
+    for (const url of ["https://hooks.example.test/in", `${sink.url}/in`]) {
+      const endpoint = await createEndpoint(t, orgId, url);
+      const deliveryId = await createDelivery(t, orgId, endpoint.id);
+
+      await deliverJobs(deps, [{ orgId, deliveryId }]);
+
+      const [attempt] = await attemptsOf(t, deliveryId);
+      expect(attempt).toMatchObject({ url, errorKind: "blocked", responseStatus: null });
+      expect(attempt?.error).toContain("blocked");
+      expect(await deliveryOf(t, deliveryId)).toMatchObject({ status: "pending", attempts: 1 });
+    }
+    expect(resolver.calls).toEqual(["hooks.example.test"]);
+    expect(outbound.targets).toEqual([]);
+    expect(sink.requests).toEqual([]);
+  });
+
+  it("records a refused connection and a timeout by kind", async () => {
+    const silent = await receiver(() => {}); // never answers
+    const closed = await receiver();
+    const closedUrl = closed.url;
+    await closed.close();
+    sinks.splice(sinks.indexOf(closed), 1);
+    const { deps } = deliveryDeps(t, { timeoutMs: 300 });
+    const cases = [
+      [closedUrl, "refused"],
+      [silent.url, "timeout"],
+    ] as const;
+    for (const [url, kind] of cases) {
+      const endpoint = await createEndpoint(t, orgId, url);
+      const deliveryId = await createDelivery(t, orgId, endpoint.id);
+      await deliverJobs(deps, [{ orgId, deliveryId }]);
+      const [attempt] = await attemptsOf(t, deliveryId);
+      expect(attempt?.errorKind, url).toBe(kind);
     }
   });
 });

@@ -104,6 +104,18 @@ export interface WebhookWorkerOptions {
   concurrency?: number;
 }
 
+/** The delivery deps of a running instance (real clock, 15 s timeout). */
+export function instanceDeliveryDeps(app: {
+  database: { db: WebhookDeliveryDeps["db"] };
+  keyring: WebhookDeliveryDeps["keyring"];
+  outbound: WebhookDeliveryDeps["outbound"];
+  logger: WebhookDeliveryDeps["logger"];
+  queue: WebhookDeliveryDeps["queue"];
+}): WebhookDeliveryDeps {
+  const { database, keyring, outbound, logger, queue } = app;
+  return { db: database.db, keyring, outbound, logger, queue };
+}
+
 /** Starts this process's delivery workers; several processes may share one database. */
 export async function startWebhookWorker(
   deps: WebhookDeliveryDeps,
