@@ -5,6 +5,7 @@ import { bearerAuth } from "./auth.ts";
 import type { RestEnv } from "./context.ts";
 import { restErrorHandler, validationHook } from "./errors.ts";
 import { registerReviewRoutes } from "./reviews.ts";
+import { registerWebhookDeliveryRoutes } from "./webhook-deliveries.ts";
 import { registerWebhookRoutes } from "./webhooks.ts";
 
 export const SECURITY_SCHEME = "bearerApiKey";
@@ -44,5 +45,6 @@ export function restRouter(deps: AppDeps, authenticate: MiddlewareHandler<RestEn
   api.use("*", authenticate);
   registerReviewRoutes(api, deps);
   registerWebhookRoutes(api, deps);
+  registerWebhookDeliveryRoutes(api, deps);
   return api;
 }

@@ -39,6 +39,7 @@ import { apiKeysRouter } from "./routers/api-keys.ts";
 import { authRouter } from "./routers/auth.ts";
 import { credentialsRouter } from "./routers/credentials.ts";
 import { reviewsRouter } from "./routers/reviews.ts";
+import { webhookDeliveriesRouter } from "./routers/webhook-deliveries.ts";
 import { webhooksRouter } from "./routers/webhooks.ts";
 import { executionsRouter, workflowsRouter } from "./routers/workflows.ts";
 
@@ -102,6 +103,7 @@ export const appRouter = router({
   credentials: credentialsRouter,
   reviews: reviewsRouter,
   webhooks: webhooksRouter,
+  webhookDeliveries: webhookDeliveriesRouter,
   sharing: sharingRouter,
   access: accessRouter,
   apiKeys: apiKeysRouter,

@@ -1,4 +1,4 @@
-import { and, count, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
+import { and, count, desc, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import type { Tx } from "../../db/client.ts";
 import { webhookAttempt, webhookDelivery, webhookEndpoint } from "../../db/schema/index.ts";
 import type { AttemptResult } from "./deliver.ts";
@@ -192,3 +192,91 @@ export async function disableEndpoint(
     .returning({ id: webhookEndpoint.id });
   return rows.length > 0;
 }
+
+/** What a listing shows of a delivery (the payload and attempts are on the detail). */
+const deliverySummary = {
+  id: webhookDelivery.id,
+  endpointId: webhookDelivery.endpointId,
+  eventType: webhookDelivery.eventType,
+  status: webhookDelivery.status,
+  attempts: webhookDelivery.attempts,
+  nextAttemptAt: webhookDelivery.nextAttemptAt,
+  lastResponseStatus: webhookDelivery.lastResponseStatus,
+  createdAt: webhookDelivery.createdAt,
+  updatedAt: webhookDelivery.updatedAt,
+};
+
+/** Where a delivery sits in the newest-first order: exact UTC creation time and id. */
+export interface DeliveryPosition {
+  at: string;
+  id: string;
+}
+
+const positionAt = sql<string>`to_char(${webhookDelivery.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/** An endpoint's deliveries, newest first (ties by id), optionally after a position. */
+export function listDeliveries(
+  tx: Tx,
+  orgId: string,
+  filter: {
+    endpointId: string;
+    status?: DeliveryStatus | undefined;
+    limit: number;
+    after?: DeliveryPosition | undefined;
+  },
+) {
+  const { endpointId, status, limit, after } = filter;
+  return tx
+    .select({ ...deliverySummary, position: { at: positionAt, id: webhookDelivery.id } })
+    .from(webhookDelivery)
+    .where(
+      and(
+        eq(webhookDelivery.organizationId, orgId),
+        eq(webhookDelivery.endpointId, endpointId),
+        status ? eq(webhookDelivery.status, status) : undefined,
+        after
+          ? sql`(${webhookDelivery.createdAt}, ${webhookDelivery.id}) < (${after.at}::timestamptz, ${after.id})`
+          : undefined,
+      ),
+    )
+    .orderBy(desc(webhookDelivery.createdAt), desc(webhookDelivery.id))
+    .limit(limit);
+}
+
+export async function findDelivery(tx: Tx, orgId: string, endpointId: string, id: string) {
+  const [row] = await tx
+    .select({ ...deliverySummary, payload: webhookDelivery.payload })
+    .from(webhookDelivery)
+    .where(
+      and(
+        eq(webhookDelivery.organizationId, orgId),
+        eq(webhookDelivery.endpointId, endpointId),
+        eq(webhookDelivery.id, id),
+      ),
+    );
+  return row;
+}
+
+/** Every attempt of a delivery, oldest first. */
+export function listAttempts(tx: Tx, orgId: string, deliveryId: string) {
+  return tx
+    .select({
+      id: webhookAttempt.id,
+      attempt: webhookAttempt.attempt,
+      trigger: webhookAttempt.trigger,
+      url: webhookAttempt.url,
+      requestedAt: webhookAttempt.requestedAt,
+      durationMs: webhookAttempt.durationMs,
+      responseStatus: webhookAttempt.responseStatus,
+      responseHeaders: webhookAttempt.responseHeaders,
+      responseBody: webhookAttempt.responseBody,
+      errorKind: webhookAttempt.errorKind,
+      error: webhookAttempt.error,
+      nextAttemptAt: webhookAttempt.nextAttemptAt,
+    })
+    .from(webhookAttempt)
+    .where(and(eq(webhookAttempt.organizationId, orgId), eq(webhookAttempt.deliveryId, deliveryId)))
+    .orderBy(webhookAttempt.attempt);
+}
+
+export type AttemptView = Awaited<ReturnType<typeof listAttempts>>[number];
