@@ -5,11 +5,12 @@
  *   API key (reviews:read) and BENCH_REVIEWS reviews (default 200). It serves the real app,
  *   and the same REST handlers behind a fixed key context (no authentication) on a second port.
  * - Load: autocannon from this process, BENCH_CONNECTIONS connections (default 32), first a
- *   warm-up of both, then BENCH_SECONDS (default 10) on each; req/s, p50 and p99 latency, and
- *   the statements sent to PostgreSQL per request.
+ *   warm-up of both, then BENCH_SECONDS (default 10) on each, split into BENCH_ROUNDS
+ *   (default 10) rounds that alternate between the two; req/s, p50 and p99 latency over all
+ *   responses, and the statements sent to PostgreSQL per request.
  * - Goal: authenticated throughput ≥ 0.85 × unauthenticated.
- * - Writes per request in steady state: rows inserted/updated/deleted in Fluxo's tables
- *   (pg_stat_user_tables) across the authenticated run, read after the statistics have
+ * - Writes in steady state: rows inserted/updated/deleted in Fluxo's tables
+ *   (pg_stat_user_tables) across the measured rounds, read after the statistics have
  *   settled; api_key (the batched last-used write) is shown apart.
  * - Database: a fresh database on the server of DATABASE_URL
  *   (default postgres://postgres@127.0.0.1:5432/test), dropped afterwards; `--pglite`: in memory.
@@ -24,17 +25,19 @@ import type { CountersMessage, ReadyMessage } from "./api-instance.ts";
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
 const SERVER_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const PGLITE = process.argv.includes("--pglite");
 /** Longer than PostgreSQL's idle statistics flush (10 s), so the counters include every write. */
 const STATS_SETTLE_MS = 11_000;
 const PATH = "/api/v1/reviews?limit=50";
 
-interface Run {
+/** What one kind of request added up to over its rounds. */
+interface Tally {
   requests: number;
-  perSecond: number;
-  p50: number;
-  p99: number;
+  seconds: number;
+  queries: number;
+  latencies: number[];
 }
 
 async function createDatabase() {
@@ -93,22 +96,36 @@ function startInstance(databaseUrl: string | undefined) {
   };
 }
 
-async function load(url: string, key: string, seconds: number): Promise<Run> {
-  const result = await autocannon({
-    url: `${url}${PATH}`,
-    headers: { authorization: `Bearer ${key}` },
-    connections: CONNECTIONS,
-    duration: seconds,
+/** One round of load on `url`, added to `tally` (latency of every response, in ms). */
+function load(url: string, key: string, seconds: number, tally?: Tally) {
+  return new Promise<void>((resolve, reject) => {
+    const run = autocannon(
+      {
+        url: `${url}${PATH}`,
+        headers: { authorization: `Bearer ${key}` },
+        connections: CONNECTIONS,
+        duration: seconds,
+      },
+      (error: unknown, result: autocannon.Result) => {
+        if (error) return reject(error);
+        const failed = result.non2xx + result.errors + result.timeouts;
+        if (failed > 0) {
+          return reject(new Error(`${url}: ${failed} of ${result.requests.total} requests failed`));
+        }
+        if (tally) {
+          tally.requests += result.requests.total;
+          tally.seconds += result.duration;
+        }
+        resolve();
+      },
+    );
+    // autocannon emits (client, status, bytes, ms); its type declaration omits the client
+    if (tally) run.on("response", (...args: unknown[]) => tally.latencies.push(Number(args[3])));
   });
-  const failed = result.non2xx + result.errors + result.timeouts;
-  if (failed > 0) throw new Error(`${url}: ${failed} of ${result.requests.total} requests failed`);
-  return {
-    requests: result.requests.total,
-    perSecond: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-  };
 }
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -127,35 +144,49 @@ async function main() {
 
     await load(authenticated, key, WARMUP_SECONDS);
     await load(open, key, WARMUP_SECONDS);
-    const openStart = await instance.counters();
-    const unauthenticated = await load(open, key, SECONDS);
-    const openEnd = await instance.counters();
-    await sleep(STATS_SETTLE_MS);
-    const keyStart = await instance.counters();
-    const withKey = await load(authenticated, key, SECONDS);
-    const keyEnd = await instance.counters();
-    await sleep(STATS_SETTLE_MS);
-    const settled = await instance.counters();
 
-    const perRequest = (n: number, run: Run) => (n / run.requests).toFixed(2);
-    const ms = (value: number) => `${value.toFixed(1)} ms`;
-    const row = (name: string, run: Run, queries: number) =>
-      `| ${name.padEnd(28)} | ${run.perSecond.toFixed(0).padStart(6)} | ${ms(run.p50).padStart(9)} | ${ms(run.p99).padStart(9)} | ${PGLITE ? "      –" : perRequest(queries, run).padStart(7)} |`;
-    const ratio = withKey.perSecond / unauthenticated.perSecond;
-    const writes = settled.writes - keyStart.writes;
+    // Alternating rounds (A B B A …): a neighbour's load on the machine hits both alike.
+    const withKey: Tally = { requests: 0, seconds: 0, queries: 0, latencies: [] };
+    const withoutKey: Tally = { requests: 0, seconds: 0, queries: 0, latencies: [] };
+    await sleep(STATS_SETTLE_MS);
+    const start = await instance.counters();
+    let sent = start.queries;
+    for (let round = 0; round < ROUNDS * 2; round++) {
+      const keyed = round % 4 === 0 || round % 4 === 3;
+      const tally = keyed ? withKey : withoutKey;
+      await load(keyed ? authenticated : open, key, SECONDS / ROUNDS, tally);
+      const { queries } = await instance.counters();
+      tally.queries += queries - sent - 1; // less the counters query itself
+      sent = queries;
+    }
+    await sleep(STATS_SETTLE_MS);
+    const end = await instance.counters();
+
+    const row = (name: string, tally: Tally) => {
+      const sorted = tally.latencies.sort((a, b) => a - b);
+      const ms = (p: number) => `${percentile(sorted, p).toFixed(1)} ms`.padStart(9);
+      const queries = PGLITE ? "–" : (tally.queries / tally.requests).toFixed(2);
+      const perSecond = (tally.requests / tally.seconds).toFixed(0);
+      return `| ${name.padEnd(26)} | ${perSecond.padStart(6)} | ${ms(50)} | ${ms(99)} | ${queries.padStart(7)} |`;
+    };
+    const rate = (tally: Tally) => tally.requests / tally.seconds;
+    const ratio = rate(withKey) / rate(withoutKey);
+    const writes = end.writes - start.writes;
     console.log(
       [
         "",
-        `GET ${PATH} — ${PGLITE ? "PGlite (in memory)" : "PostgreSQL"}, ${CONNECTIONS} connections, ${SECONDS} s each`,
+        `GET ${PATH} — ${PGLITE ? "PGlite (in memory)" : "PostgreSQL"}, ${CONNECTIONS} connections, ` +
+          `${SECONDS} s each in ${ROUNDS} alternating rounds`,
         "",
-        "| run                          |  req/s |       p50 |       p99 | queries |",
-        "| ---------------------------- | -----: | --------: | --------: | ------: |",
-        row("API key (bearer)", withKey, keyEnd.queries - keyStart.queries),
-        row("fixed context (no auth)", unauthenticated, openEnd.queries - openStart.queries),
+        "| run                        |  req/s |       p50 |       p99 | queries |",
+        "| -------------------------- | -----: | --------: | --------: | ------: |",
+        row("API key (bearer)", withKey),
+        row("fixed context (no auth)", withoutKey),
         "",
         `throughput ratio authenticated / unauthenticated: ${ratio.toFixed(2)} (goal ≥ 0.85) ${ratio >= 0.85 ? "✓" : "✗"}`,
-        `writes per request (authenticated run, ${withKey.requests} requests): ${(writes / withKey.requests).toFixed(4)} ` +
-          `(${writes} rows; + ${settled.apiKeyWrites - keyStart.apiKeyWrites} last-used write(s) on api_key)`,
+        `row writes while measuring: ${writes} in ${withKey.requests + withoutKey.requests} requests ` +
+          `(${(writes / withKey.requests).toFixed(4)} per authenticated request); ` +
+          `api_key last-used writes: ${end.apiKeyWrites - start.apiKeyWrites}`,
       ].join("\n"),
     );
   } finally {
