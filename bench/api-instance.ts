@@ -7,8 +7,8 @@
  *   what authentication costs; the outer middleware copies createApp's (request id, secure
  *   headers, request meta and the request log line) so that the two differ by authentication.
  *
- * Set-up (outside the measured path): the user is inserted directly, the organization, the
- * API key and the reviews are created through the services.
+ * Set-up (outside the measured path): the user is inserted directly, the organization and the
+ * API keys are created through the services, the reviews through POST /api/v1/reviews.
  *
  * Protocol (IPC): this process sends `{ type: "ready", … }` once; the parent sends
  * `{ type: "counters" }` (answered with `{ type: "counters", … }`) and `{ type: "stop" }`.
@@ -30,7 +30,6 @@ import { createApiKey } from "../src/modules/api-keys/service.ts";
 import { verifyApiKey } from "../src/modules/api-keys/verify.ts";
 import { createOrganization } from "../src/modules/orgs/organizations.ts";
 import { findMembership } from "../src/modules/orgs/repo.ts";
-import { requestReview } from "../src/modules/reviews/service.ts";
 import { parseKeyring } from "../src/modules/vault/keyring.ts";
 import { parseAllowlist } from "../src/net/allowlist.ts";
 import { restRouter } from "../src/rest/app.ts";
@@ -132,19 +131,26 @@ async function main() {
     actor: { kind: "user", userId, memberId: membership.id },
   };
   const { key } = await createApiKey(owner, { name: "bench", scopes: ["reviews:read"] });
-  const reviewDeps = { maxSeconds: config.reviewMaxSeconds, webhooks: deps.queue };
-  for (let i = 0; i < REVIEWS; i++) {
-    await requestReview(reviewDeps, owner, {
-      title: `Refund #${i}`,
-      body: "Customer asked for a refund",
-      payload: { order: i, amount: (i * 37) % 500 },
-      anyReviewer: true,
-      expiresInSeconds: 7 * 24 * 3600,
-    });
-  }
-
   const authenticated = await listen(createApp(deps).fetch);
   const open = await listen(openApp(deps, await fixedContext(db, key)).fetch);
+
+  // The reviews are requested through the API itself, with a second key that may write.
+  const writer = await createApiKey(owner, { name: "bench setup", scopes: ["reviews:write"] });
+  for (let i = 0; i < REVIEWS; i++) {
+    const res = await fetch(`${authenticated.url}/api/v1/reviews`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${writer.key}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        title: `Refund #${i}`,
+        body: "Customer asked for a refund",
+        payload: { order: i, amount: (i * 37) % 500 },
+        any_reviewer: true,
+        expires_in_seconds: 7 * 24 * 3600,
+      }),
+    });
+    if (res.status !== 201)
+      throw new Error(`POST /api/v1/reviews: ${res.status} ${await res.text()}`);
+  }
 
   process.on("message", async (message: { type: string }) => {
     if (message.type === "counters") await send(await counters(db));
