@@ -109,7 +109,7 @@ export function registerReviewRoutes(
   api: OpenAPIHono<RestEnv>,
   deps: Pick<AppDeps, "config" | "engine" | "queue">,
 ) {
-  const reviewLimits = { maxSeconds: deps.config.reviewMaxSeconds, webhooks: deps.queue };
+  const reviewLimits = { maxSeconds: deps.config.reviewMaxSeconds, queue: deps.queue };
 
   api.openapi(list, async (c) => {
     const { status, limit, cursor } = c.req.valid("query");

@@ -21,6 +21,7 @@ import { emitWebhookEvent } from "../webhooks/events.ts";
 import type { WebhookQueue } from "../webhooks/jobs.ts";
 import type { EngineDeps } from "../workflows/engine/deps.ts";
 import { deliverEventInTx } from "../workflows/engine/events.ts";
+import { scheduleReviewExpiry } from "./expiry.ts";
 import { reviewInputs } from "./inputs.ts";
 import * as repo from "./repo.ts";
 
@@ -62,10 +63,10 @@ export interface NewReview {
   source?: { workflowId: string; executionId: string; nodeId: string };
 }
 
-/** What creating a review needs: the instance's longest review, and the webhook queue. */
+/** What creating a review needs: the instance's longest review, and the job queue. */
 export interface ReviewDeps {
   maxSeconds: number;
-  webhooks: WebhookQueue;
+  queue: WebhookQueue;
 }
 
 /**
@@ -131,7 +132,10 @@ export async function insertReview(
     targetId: id,
     metadata: { title: review.title, ...review.source },
   });
-  await emitWebhookEvent(tx, limits.webhooks, {
+  if (!review.source) {
+    await scheduleReviewExpiry(limits.queue, tx, { orgId: audit.orgId, reviewId: id }, expiresAt);
+  }
+  await emitWebhookEvent(tx, limits.queue, {
     orgId: audit.orgId,
     type: "review.created",
     data: {

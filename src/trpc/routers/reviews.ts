@@ -17,7 +17,7 @@ export const reviewsRouter = router({
     .input(reviewInputs.create)
     .mutation(({ ctx, input }) =>
       requestReview(
-        { maxSeconds: ctx.deps.config.reviewMaxSeconds, webhooks: ctx.deps.queue },
+        { maxSeconds: ctx.deps.config.reviewMaxSeconds, queue: ctx.deps.queue },
         ctx.member,
         input,
       ),

@@ -18,7 +18,7 @@ export function raiseReview(
       tx,
       ctx,
       { ...review, source },
-      { maxSeconds: deps.reviewMaxSeconds, webhooks: deps.webhooks },
+      { maxSeconds: deps.reviewMaxSeconds, queue: deps.webhooks },
     );
     const raised: RaisedReview = {
       reviewId: created.id,

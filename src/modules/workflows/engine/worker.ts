@@ -1,11 +1,17 @@
 import { withTenant } from "../../../db/tenant.ts";
 import type { JobQueue } from "../../../jobs/queue.ts";
+import { expireReview, REVIEW_EXPIRE_QUEUE, type ReviewExpireJob } from "../../reviews/expiry.ts";
 import { advanceExecution } from "./advance.ts";
 import type { EngineDeps, EngineJob } from "./deps.ts";
 import { expireWait } from "./events.ts";
 import { startScheduledExecution } from "./schedules.ts";
 
-export const ENGINE_QUEUES = ["execution.advance", "execution.wait-timeout", "workflow.schedule"];
+export const ENGINE_QUEUES = [
+  "execution.advance",
+  "execution.wait-timeout",
+  "workflow.schedule",
+  REVIEW_EXPIRE_QUEUE,
+];
 
 /** Redelivery of a job whose worker died: after this long it is handed out again. */
 const EXPIRE_SECONDS = 15 * 60;
@@ -49,6 +55,13 @@ export async function startEngineWorkers(deps: EngineDeps, queue: JobQueue, conc
         await withTenant(deps.db, job.data.orgId, (tx) =>
           startScheduledExecution(deps, tx, job.data),
         );
+    },
+  );
+  await queue.work<ReviewExpireJob>(
+    REVIEW_EXPIRE_QUEUE,
+    { pollingIntervalSeconds: 1 },
+    async (jobs) => {
+      for (const job of jobs) await expireReview(deps, job.data);
     },
   );
 }
