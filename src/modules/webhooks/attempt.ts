@@ -25,14 +25,6 @@ export const timeoutOf = (deps: WebhookDeliveryDeps) =>
   deps.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS;
 
 /**
- * Options of every delivery job: a job still active this long after it started belongs to a
- * dead worker (the HTTP call gave up well before) and is handed out again.
- */
-export function deliverJobOptions(timeoutMs = DEFAULT_DELIVERY_TIMEOUT_MS) {
-  return { expireInSeconds: Math.ceil(timeoutMs / 1000) + 10, retryLimit: 5, retryDelay: 5 };
-}
-
-/**
  * Makes one attempt for a loaded delivery: signs with the current secret, plus the previous
  * one while its grace period runs, and sends. A disabled endpoint is not contacted.
  */

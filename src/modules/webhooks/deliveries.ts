@@ -5,14 +5,10 @@ import { withTenant } from "../../db/tenant.ts";
 import { conflict, notFound } from "../../lib/errors.ts";
 import { recordAudit } from "../audit/record.ts";
 import { decodeCursor, encodeCursor } from "../reviews/cursor.ts";
-import {
-  attemptDelivery,
-  deliverJobOptions,
-  timeoutOf,
-  type WebhookDeliveryDeps,
-} from "./attempt.ts";
+import { attemptDelivery, timeoutOf, type WebhookDeliveryDeps } from "./attempt.ts";
 import { deliveryInputs } from "./delivery-inputs.ts";
 import * as repo from "./delivery-repo.ts";
+import { deliverJobOptions } from "./jobs.ts";
 import { recordAttempts } from "./record.ts";
 import { findEndpoint } from "./repo.ts";
 import { systemAudit } from "./worker.ts";

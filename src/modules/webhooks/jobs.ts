@@ -1,5 +1,6 @@
 import type { Queryable } from "../../db/client.ts";
 import type { JobQueue } from "../../jobs/queue.ts";
+import { DEFAULT_DELIVERY_TIMEOUT_MS } from "./deliver.ts";
 
 /**
  * The queue contract between event emission (events.ts) and delivery (the webhook worker).
@@ -21,9 +22,14 @@ export const WEBHOOK_QUEUES = [WEBHOOK_DELIVER_QUEUE];
 export type WebhookQueue = Pick<JobQueue, "sendInTransaction">;
 
 /**
- * Enqueues the first attempt of a delivery inside `tx`. Job options (expiry, retries) belong
- * to the delivery worker's design and live here, not at the call sites.
+ * Options of every delivery job: a job still active this long after it started belongs to a
+ * dead worker (the HTTP call gave up well before) and is handed out again.
  */
+export function deliverJobOptions(timeoutMs = DEFAULT_DELIVERY_TIMEOUT_MS) {
+  return { expireInSeconds: Math.ceil(timeoutMs / 1000) + 10, retryLimit: 5, retryDelay: 5 };
+}
+
+/** Enqueues the first attempt of a delivery inside `tx`. */
 export function sendDeliverJob(queue: WebhookQueue, tx: Queryable, job: WebhookDeliverJob) {
-  return queue.sendInTransaction(tx, WEBHOOK_DELIVER_QUEUE, job);
+  return queue.sendInTransaction(tx, WEBHOOK_DELIVER_QUEUE, job, deliverJobOptions());
 }

@@ -1,14 +1,9 @@
 import { withTenant } from "../../db/tenant.ts";
 import type { JobQueue } from "../../jobs/queue.ts";
 import type { AuditContext } from "../audit/record.ts";
-import {
-  attemptDelivery,
-  deliverJobOptions,
-  timeoutOf,
-  type WebhookDeliveryDeps,
-} from "./attempt.ts";
+import { attemptDelivery, timeoutOf, type WebhookDeliveryDeps } from "./attempt.ts";
 import { loadForSending, type SendingRow } from "./delivery-repo.ts";
-import { WEBHOOK_DELIVER_QUEUE } from "./jobs.ts";
+import { deliverJobOptions, WEBHOOK_DELIVER_QUEUE } from "./jobs.ts";
 import { type FinishedAttempt, recordAttempts, type ScheduledDeliverJob } from "./record.ts";
 
 /** The delivery system acts as itself in the audit trail (e.g. when it disables an endpoint). */
