@@ -12,15 +12,8 @@ import type { AppDeps } from "../server/deps.ts";
 import { keyContext, type RestEnv } from "./context.ts";
 import { errorResponses } from "./errors.ts";
 import * as s from "./review-schemas.ts";
+import { body, json } from "./route-parts.ts";
 
-const json = <T>(schema: T, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
-const body = <T>(schema: T, required: boolean) => ({
-  required,
-  content: { "application/json": { schema } },
-});
 const tags = ["Reviews"];
 
 const list = createRoute({

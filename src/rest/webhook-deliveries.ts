@@ -6,6 +6,7 @@ import { instanceDeliveryDeps } from "../modules/webhooks/worker.ts";
 import type { AppDeps } from "../server/deps.ts";
 import { keyContext, type RestEnv } from "./context.ts";
 import { errorResponses } from "./errors.ts";
+import { json } from "./route-parts.ts";
 
 const timestamp = z.iso.datetime();
 const pathId = (name: string, description: string) =>
@@ -89,10 +90,6 @@ const DeliveryDetail = Delivery.extend({
   attempt_history: z.array(Attempt).openapi({ description: "Every attempt, oldest first" }),
 }).openapi("WebhookDeliveryDetail");
 
-const json = <T>(schema: T, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
 const tags = ["Webhooks"];
 
 const list = createRoute({

@@ -11,16 +11,9 @@ import {
 } from "../modules/webhooks/service.ts";
 import { keyContext, type RestEnv } from "./context.ts";
 import { errorResponses } from "./errors.ts";
+import { body, json } from "./route-parts.ts";
 import * as s from "./webhook-schemas.ts";
 
-const json = <T>(schema: T, description: string) => ({
-  description,
-  content: { "application/json": { schema } },
-});
-const body = <T>(schema: T, required: boolean) => ({
-  required,
-  content: { "application/json": { schema } },
-});
 const tags = ["Webhooks"];
 const params = s.EndpointIdParams;
 
