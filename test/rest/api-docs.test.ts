@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import { type ServerType, serve } from "@hono/node-server";
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -85,7 +84,7 @@ describe("GET /api/docs", () => {
   });
 });
 
-describe.skipIf(!existsSync(CHROMIUM))("/api/docs in a real browser", () => {
+describe("/api/docs in a real browser", () => {
   let server: ServerType;
   let origin = "";
 
