@@ -2,6 +2,7 @@ import { createAuth } from "../auth/auth.ts";
 import type { Config } from "../config/config.ts";
 import { type Database, openDatabase } from "../db/client.ts";
 import { runMigrations } from "../db/migrate.ts";
+import { MAINTENANCE_QUEUE } from "../jobs/maintenance.ts";
 import { createQueue } from "../jobs/queue.ts";
 import type { Logger } from "../lib/logger.ts";
 import { createMailer } from "../lib/mailer.ts";
@@ -25,7 +26,7 @@ export async function bootstrap(
   const outbound = createOutbound({ allow: config.outboundAllow });
   const queue = await createQueue(db, {
     onError: (error) => logger.error({ err: error }, "job queue error"),
-    queues: [...ENGINE_QUEUES, ...WEBHOOK_QUEUES],
+    queues: [...ENGINE_QUEUES, ...WEBHOOK_QUEUES, MAINTENANCE_QUEUE],
   });
   const engine = {
     db: db.db,

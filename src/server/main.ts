@@ -1,11 +1,13 @@
 import { serve } from "@hono/node-server";
 import type { Config } from "../config/config.ts";
+import { startMaintenance } from "../jobs/maintenance.ts";
 import type { Logger } from "../lib/logger.ts";
 import { rotateCredentials } from "../modules/vault/rotate.ts";
 import { instanceDeliveryDeps, startWebhookWorker } from "../modules/webhooks/worker.ts";
 import { startEngineWorkers } from "../modules/workflows/engine/worker.ts";
 import { createApp } from "./app.ts";
 import { bootstrap, shutdown } from "./bootstrap.ts";
+import type { AppDeps } from "./deps.ts";
 import { claimEmbeddedDatabase } from "./pid-file.ts";
 
 const DRAIN_TIMEOUT_MS = 10_000;
@@ -16,10 +18,7 @@ export async function serveFluxo(config: Config, logger: Logger): Promise<void> 
   const releaseDatabase = config.databaseUrl ? () => {} : claimEmbeddedDatabase(config.dataDir);
   const app = createApp(deps);
   rotateInBackground(deps.database.db, config, logger);
-  if (config.inProcessWorker) {
-    await startEngineWorkers(deps.engine, deps.queue);
-    await startWebhookWorker(instanceDeliveryDeps(deps), deps.queue);
-  }
+  if (config.inProcessWorker) await startWorkers(deps);
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     logger.info(
       {
@@ -76,11 +75,17 @@ function rotateInBackground(
     .catch((error: unknown) => logger.error({ err: error }, "vault rotation failed"));
 }
 
+/** This process's share of the background work: engine, webhook delivery, housekeeping. */
+async function startWorkers(deps: AppDeps): Promise<void> {
+  await startEngineWorkers(deps.engine, deps.queue);
+  await startWebhookWorker(instanceDeliveryDeps(deps), deps.queue);
+  await startMaintenance({ db: deps.database.db, logger: deps.logger }, deps.queue);
+}
+
 /** `fluxo worker`: only the workers (engine, webhook delivery), beside servers sharing a PostgreSQL database. */
 export async function runWorker(config: Config, logger: Logger): Promise<void> {
   const deps = await bootstrap(config, logger);
-  await startEngineWorkers(deps.engine, deps.queue);
-  await startWebhookWorker(instanceDeliveryDeps(deps), deps.queue);
+  await startWorkers(deps);
   logger.info({ database: deps.database.kind }, "Fluxo worker started");
   const stop = async (signal: string) => {
     logger.info({ signal }, "worker stopping after the jobs in hand");

@@ -1,11 +1,15 @@
 import { createHash } from "node:crypto";
-import { and, eq } from "drizzle-orm";
+import { and, eq, gt, lte, sql } from "drizzle-orm";
 import type { KeyContext } from "../../access/context.ts";
-import type { Tx } from "../../db/client.ts";
+import type { Queryable, Tx } from "../../db/client.ts";
 import { isUniqueViolation } from "../../db/errors.ts";
 import { apiIdempotency } from "../../db/schema/index.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { AppError } from "../../lib/errors.ts";
+
+/** How long an Idempotency-Key answers with its first resource (as Stripe: 24 hours). */
+export const IDEMPOTENCY_WINDOW = "24 hours";
+const windowStart = sql`now() - ${IDEMPOTENCY_WINDOW}::interval`;
 
 export interface IdempotentRequest {
   /** The client's `Idempotency-Key` header. */
@@ -53,7 +57,10 @@ export async function runOnce<T extends { id: string }>(
         eq(apiIdempotency.apiKeyId, ctx.actor.keyId),
         eq(apiIdempotency.idempotencyKey, request.idempotencyKey),
       );
-      const [seen] = await tx.select().from(apiIdempotency).where(ofKey);
+      const [seen] = await tx
+        .select()
+        .from(apiIdempotency)
+        .where(and(ofKey, gt(apiIdempotency.createdAt, windowStart)));
       if (seen) {
         if (seen.requestHash !== request.requestHash) {
           throw new AppError(
@@ -65,6 +72,9 @@ export async function runOnce<T extends { id: string }>(
         return { ...(await replay(tx, seen.resourceId)), replayed: true };
       }
       const created = await create(tx);
+      // a record past the window gives way; a fresh one (committed meanwhile) makes the
+      // insert below fail, and the retry replays it
+      await tx.delete(apiIdempotency).where(and(ofKey, lte(apiIdempotency.createdAt, windowStart)));
       await tx.insert(apiIdempotency).values({
         organizationId: ctx.orgId,
         apiKeyId: ctx.actor.keyId,
@@ -81,4 +91,16 @@ export async function runOnce<T extends { id: string }>(
     if (!isUniqueViolation(error)) throw error;
     return attempt();
   }
+}
+
+/**
+ * Forgets keys past the window, for every organization at once: maintenance on the table
+ * owner's connection, like key verification (no tenant is acting).
+ */
+export async function pruneIdempotencyKeys(db: Queryable): Promise<number> {
+  const pruned = await db
+    .delete(apiIdempotency)
+    .where(lte(apiIdempotency.createdAt, windowStart))
+    .returning({ key: apiIdempotency.idempotencyKey });
+  return pruned.length;
 }
