@@ -19,6 +19,8 @@ export interface ExchangeLimits {
   deadline: number;
   timeoutMs: number;
   maxResponseBytes: number;
+  /** Past maxResponseBytes: fail (default), or keep the first bytes and stop reading. */
+  truncate?: boolean;
   /** "host:port" for messages. */
   label: string;
 }
@@ -28,6 +30,8 @@ export interface RawResponse {
   statusText: string;
   headers: Headers;
   body: Buffer;
+  /** The body is only the first maxResponseBytes (with `truncate`). */
+  truncated: boolean;
 }
 
 function toHeaders(raw: string[]): Headers {
@@ -79,27 +83,9 @@ export function exchange(
       ),
     );
     req.on("response", (res) => {
-      const declared = Number(res.headers["content-length"]);
-      if (Number.isFinite(declared) && declared > limits.maxResponseBytes) {
-        fail(new OutboundResponseTooLargeError(limits.label, limits.maxResponseBytes));
-        return;
-      }
       const chunks: Buffer[] = [];
       let size = 0;
-      res.on("data", (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > limits.maxResponseBytes) {
-          fail(new OutboundResponseTooLargeError(limits.label, limits.maxResponseBytes));
-          return;
-        }
-        chunks.push(chunk);
-      });
-      res.on("error", (err) => fail(new OutboundError("connect", err.message, { cause: err })));
-      res.on("close", () => {
-        if (!res.complete)
-          fail(new OutboundError("connect", `Response from ${limits.label} was cut off`));
-      });
-      res.on("end", () => {
+      const finish = (truncated: boolean) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
@@ -108,8 +94,37 @@ export function exchange(
           statusText: res.statusMessage ?? "",
           headers: toHeaders(res.rawHeaders),
           body: Buffer.concat(chunks),
+          truncated,
         });
+        // the rest is never read: the connection cannot be reused
+        if (truncated) socket.destroy();
+      };
+      const declared = Number(res.headers["content-length"]);
+      if (!limits.truncate && Number.isFinite(declared) && declared > limits.maxResponseBytes) {
+        fail(new OutboundResponseTooLargeError(limits.label, limits.maxResponseBytes));
+        return;
+      }
+      res.on("data", (chunk: Buffer) => {
+        const room = limits.maxResponseBytes - size;
+        if (chunk.length <= room) {
+          chunks.push(chunk);
+          size += chunk.length;
+          return;
+        }
+        if (!limits.truncate) {
+          fail(new OutboundResponseTooLargeError(limits.label, limits.maxResponseBytes));
+          return;
+        }
+        chunks.push(chunk.subarray(0, room));
+        size += room;
+        finish(true);
       });
+      res.on("error", (err) => fail(new OutboundError("connect", err.message, { cause: err })));
+      res.on("close", () => {
+        if (!res.complete)
+          fail(new OutboundError("connect", `Response from ${limits.label} was cut off`));
+      });
+      res.on("end", () => finish(false));
     });
     req.end(request.body);
   });

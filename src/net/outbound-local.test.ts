@@ -310,6 +310,22 @@ describe("limits", () => {
     );
   });
 
+  it("keep only the first bytes of an endless body when asked to truncate, with the status", async () => {
+    const { outbound } = guard(`127.0.0.1:${port}`);
+    const res = await outbound.fetch(`http://127.0.0.1:${port}/flood`, {
+      maxResponseBytes: 100_000,
+      truncateResponse: true,
+    });
+    expect(res.status).toBe(200);
+    expect(res.truncated).toBe(true);
+    expect(res.body.length).toBe(100_000);
+    const declared = await outbound.fetch(`http://127.0.0.1:${port}/big-declared`, {
+      maxResponseBytes: 500,
+      truncateResponse: true,
+    });
+    expect([declared.status, declared.body.length, declared.truncated]).toEqual([200, 500, true]);
+  });
+
   it("let a response at the cap through", async () => {
     const { outbound } = guard(`127.0.0.1:${port}`);
     const small = await outbound.fetch(`http://127.0.0.1:${port}/echo`);

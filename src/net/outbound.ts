@@ -42,6 +42,8 @@ export interface OutboundRequestInit {
   body?: string | Uint8Array;
   timeoutMs?: number;
   maxResponseBytes?: number;
+  /** Keep the first maxResponseBytes of a longer body (`truncated: true`) instead of failing. */
+  truncateResponse?: boolean;
   maxRedirects?: number;
 }
 
@@ -109,7 +111,7 @@ export function createOutbound(options: OutboundOptions = {}): Outbound {
   async function fetchOnce(
     url: URL,
     req: { method: string; headers: Headers; body?: Buffer },
-    limits: { deadline: number; timeoutMs: number; maxResponseBytes: number },
+    limits: { deadline: number; timeoutMs: number; maxResponseBytes: number; truncate: boolean },
   ) {
     const host = await vet(url.hostname, defaultPort(url), limits.deadline);
     const tls = url.protocol === "https:";
@@ -130,7 +132,12 @@ export function createOutbound(options: OutboundOptions = {}): Outbound {
       const timeoutMs = init.timeoutMs ?? options.timeoutMs ?? 15_000;
       const maxResponseBytes = init.maxResponseBytes ?? options.maxResponseBytes ?? 5 * 1024 * 1024;
       const maxRedirects = init.maxRedirects ?? options.maxRedirects ?? 0;
-      const limits = { deadline: Date.now() + timeoutMs, timeoutMs, maxResponseBytes };
+      const limits = {
+        deadline: Date.now() + timeoutMs,
+        timeoutMs,
+        maxResponseBytes,
+        truncate: init.truncateResponse ?? false,
+      };
 
       let url = parseUrl(input);
       let method = (init.method ?? "GET").toUpperCase();

@@ -115,6 +115,22 @@ describe("a delivery attempt", () => {
     expect(() => new Webhook(oldSecret).verify(after.body, headersOf(after))).toThrow();
   });
 
+  it("a 2xx with a body of megabytes is a success, its first 20,000 bytes kept", async () => {
+    const sink = await receiver(
+      answering(200, { "content-type": "text/plain" }, "y".repeat(3_000_000)),
+    );
+    const { deps } = deliveryDeps(t);
+    const endpoint = await createEndpoint(t, orgId, sink.url);
+    const deliveryId = await createDelivery(t, orgId, endpoint.id);
+
+    await deliverJobs(deps, [{ orgId, deliveryId }]);
+
+    const [attempt] = await attemptsOf(t, deliveryId);
+    expect(attempt?.responseStatus).toBe(200);
+    expect(attempt?.errorKind).toBeNull();
+    expect(attempt?.responseBody).toHaveLength(20_000);
+  });
+
   it("keeps the first 20,000 bytes of the response body and the headers of interest", async () => {
     const big = "x".repeat(25_000);
     const sink = await receiver(

@@ -5,8 +5,6 @@ import { deliveryHeaders } from "./signing.ts";
 
 /** Svix's figure: the first 20,000 bytes of a response body are kept. */
 export const RESPONSE_BODY_LIMIT = 20_000;
-/** A longer response is not read at all (the attempt fails with `too_large`). */
-const RESPONSE_READ_LIMIT = 1024 * 1024;
 export const DEFAULT_DELIVERY_TIMEOUT_MS = 15_000;
 
 /** Response headers worth keeping for someone debugging their receiver. */
@@ -36,7 +34,7 @@ export interface AttemptResult {
   responseStatus: number | null;
   responseHeaders: Record<string, string>;
   responseBody: string | null;
-  /** timeout, dns, refused, blocked, tls, network, too_large, invalid, internal. */
+  /** timeout, dns, refused, blocked, tls, network, invalid, internal. */
   errorKind: string | null;
   error: string | null;
 }
@@ -71,7 +69,9 @@ export async function sendAttempt(
       headers,
       body: request.body,
       timeoutMs: options.timeoutMs,
-      maxResponseBytes: RESPONSE_READ_LIMIT,
+      // only what is kept is read: a receiver's long answer does not turn success into failure
+      maxResponseBytes: RESPONSE_BODY_LIMIT,
+      truncateResponse: true,
       maxRedirects: 0,
     });
     const kept: Record<string, string> = {};
@@ -84,7 +84,7 @@ export async function sendAttempt(
       durationMs: elapsed(started),
       responseStatus: response.status,
       responseHeaders: kept,
-      responseBody: storableText(response.body.subarray(0, RESPONSE_BODY_LIMIT)),
+      responseBody: storableText(response.body),
       errorKind: null,
       error: null,
     };
