@@ -115,9 +115,10 @@ export function authorizeListing(ctx: OrgContext, action: Action): void {
   if (!scopeOf(ctx.role, action)) throw forbidden(`Your role (${ctx.role}) may not ${action}`);
 }
 
-/** A key without the scope an action needs: 403 naming the scope to add. */
+/** A key without the scope an action needs: 403 naming the scope to add (if any carries it). */
 function missingScope(action: Action): AppError {
-  const scope = scopesFor(action)[0] ?? "none";
+  const scope = scopesFor(action)[0];
+  if (!scope) return forbidden(`No API key may ${action}; a member of the organization must`);
   return new AppError("FORBIDDEN", `This API key lacks the scope ${scope}`, {
     missing_scope: scope,
   });

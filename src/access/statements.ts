@@ -12,7 +12,7 @@ export const statements = {
   credential: ["create", "view", "use", "edit", "delete", "share"],
   review: ["view", "decide", "create", "link"],
   apiKey: ["manage"],
-  webhook: ["view", "manage"],
+  webhook: ["view", "manage", "reveal_secret"],
   audit: ["view"],
 } as const;
 

@@ -35,6 +35,7 @@ review:link          ✓       ✓       ·             ·
 apiKey:manage        ✓       ✓       ·             ·
 webhook:view         ✓       ✓       ·             ·
 webhook:manage       ✓       ✓       ·             ·
+webhook:reveal_secret ✓      ✓       ·             ·
 audit:view           ✓       ✓       ·             ·
 `;
 

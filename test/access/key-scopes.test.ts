@@ -68,6 +68,12 @@ describe("API key scopes in the access policy", () => {
     expect(() => authorizeListing(keyWith(["reviews:approve"]), "webhook:view")).toThrow(
       expect.objectContaining({ details: { missing_scope: "webhooks:read" } }),
     );
+    expect(() => authorize(keyWith(["webhooks:write"]), "webhook:reveal_secret")).toThrow(
+      expect.objectContaining({
+        code: "FORBIDDEN",
+        message: expect.stringMatching(/^No API key may/),
+      }),
+    );
     expect(() => authorizeListing(keyWith([]), "review:view")).toThrow(
       expect.objectContaining({ details: { missing_scope: "reviews:read" } }),
     );

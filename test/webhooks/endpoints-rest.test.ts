@@ -163,7 +163,7 @@ describe("REST v1 webhook endpoints", () => {
     };
     // refused before any transaction opens (the service authorizes first)
     expect(() => revealSecret(t.deps, key, { endpointId: created.id })).toThrow(
-      "API keys may not reveal webhook secrets",
+      "No API key may webhook:reveal_secret; a member of the organization must",
     );
     expect((await auditEvents(owner)).some((e) => e.action === "webhook.secret_revealed")).toBe(
       false,

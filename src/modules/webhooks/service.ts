@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { z } from "zod";
 import { authorize } from "../../access/authorize.ts";
-import { isKeyContext, type OrgContext } from "../../access/context.ts";
+import type { OrgContext } from "../../access/context.ts";
 import { withTenant } from "../../db/tenant.ts";
-import { AppError, badRequest, forbidden, notFound } from "../../lib/errors.ts";
+import { AppError, badRequest, notFound } from "../../lib/errors.ts";
 import type { AllowEntry } from "../../net/allowlist.ts";
 import { recordAudit } from "../audit/record.ts";
 import type { Keyring } from "../vault/keyring.ts";
@@ -158,19 +158,16 @@ export function rotateSecret(
 }
 
 /**
- * Shows the current secret again, audited. Only members holding webhook:manage (OWNER,
- * ADMIN): an API key never may, even with webhooks:write — a leaked key must not turn into
- * the ability to forge our signatures. Keys rotate instead (the new secret is shown once).
+ * Shows the current secret again, audited. No API key scope carries `webhook:reveal_secret`:
+ * a leaked key must not turn into the ability to forge our signatures. Keys rotate instead
+ * (the new secret is shown once).
  */
 export function revealSecret(
   deps: WebhookDeps,
   ctx: OrgContext,
   input: z.input<typeof webhookInputs.id>,
 ) {
-  authorize(ctx, "webhook:manage");
-  if (isKeyContext(ctx)) {
-    throw forbidden("API keys may not reveal webhook secrets; rotate the secret instead");
-  }
+  authorize(ctx, "webhook:reveal_secret");
   const { endpointId } = webhookInputs.id.parse(input);
   return withTenant(ctx.db, ctx.orgId, async (tx) => {
     const sealed = await repo.findSealedEndpoint(tx, ctx.orgId, endpointId);
