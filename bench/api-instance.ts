@@ -18,14 +18,12 @@ import { Writable } from "node:stream";
 import { serve } from "@hono/node-server";
 import { sql } from "drizzle-orm";
 import { Hono, type MiddlewareHandler } from "hono";
-import { requestId } from "hono/request-id";
-import { secureHeaders } from "hono/secure-headers";
 import pg from "pg";
 import type { MemberContext, RequestMeta } from "../src/access/context.ts";
 import type { Config } from "../src/config/config.ts";
 import { openDatabase } from "../src/db/client.ts";
 import { user } from "../src/db/schema/index.ts";
-import { createLogger, redactPath } from "../src/lib/logger.ts";
+import { createLogger } from "../src/lib/logger.ts";
 import { createApiKey } from "../src/modules/api-keys/service.ts";
 import { verifyApiKey } from "../src/modules/api-keys/verify.ts";
 import { createOrganization } from "../src/modules/orgs/organizations.ts";
@@ -34,9 +32,8 @@ import { parseKeyring } from "../src/modules/vault/keyring.ts";
 import { parseAllowlist } from "../src/net/allowlist.ts";
 import { restRouter } from "../src/rest/app.ts";
 import type { RestEnv } from "../src/rest/context.ts";
-import { createApp } from "../src/server/app.ts";
+import { createApp, useRequestContext } from "../src/server/app.ts";
 import { bootstrap, shutdown } from "../src/server/bootstrap.ts";
-import { clientIpResolver } from "../src/server/client-ip.ts";
 
 export interface ReadyMessage {
   type: "ready";
@@ -179,30 +176,7 @@ async function fixedContext(db: Parameters<typeof verifyApiKey>[0], key: string)
 /** createApp's outer middleware, then REST v1 at /api/v1 behind the fixed context. */
 function openApp(deps: Awaited<ReturnType<typeof bootstrap>>, authenticate: MiddlewareHandler) {
   const app = new Hono<RestEnv>();
-  app.use(requestId({ headerName: "" }));
-  app.use(secureHeaders());
-  const clientIp = clientIpResolver(deps.config.trustedProxies);
-  app.use(async (c, next) => {
-    const meta: RequestMeta = {
-      requestId: c.get("requestId"),
-      ip: clientIp(c),
-      userAgent: c.req.header("user-agent"),
-    };
-    const log = deps.logger.child({ reqId: meta.requestId });
-    c.set("meta", meta);
-    c.set("log", log);
-    const started = performance.now();
-    await next();
-    c.header("X-Request-Id", meta.requestId);
-    log.info(
-      {
-        req: { method: c.req.method, path: redactPath(c.req.path), ip: meta.ip },
-        res: { status: c.res.status },
-        ms: Math.round(performance.now() - started),
-      },
-      "request",
-    );
-  });
+  useRequestContext(app, deps);
   app.route("/api/v1", restRouter(deps, authenticate));
   return app;
 }

@@ -16,41 +16,16 @@ import { hookRoutes } from "./hooks.ts";
 import { requireSameOrigin } from "./origin-check.ts";
 import { reviewPageRoutes } from "./review-pages.ts";
 
-type Env = { Variables: { meta: RequestMeta; log: Logger; requestId: string } };
+/** What the outer middleware gives every request; sub-apps may add more variables. */
+export type Env = { Variables: { meta: RequestMeta; log: Logger; requestId: string } };
 
 /** Headers a client could use to claim an address; only the app decides the client IP. */
 const spoofableIpHeaders = ["x-forwarded-for", "x-real-ip", "forwarded", CLIENT_IP_HEADER];
 
 export function createApp(deps: AppDeps) {
   const app = new Hono<Env>();
-  const clientIp = clientIpResolver(deps.config.trustedProxies);
 
-  // Ids are always generated here: a client-chosen X-Request-Id could forge log correlation.
-  app.use(requestId({ headerName: "" }));
-  app.use(secureHeaders());
-  app.use(async (c, next) => {
-    const meta: RequestMeta = {
-      requestId: c.get("requestId"),
-      ip: clientIp(c),
-      userAgent: c.req.header("user-agent"),
-    };
-    const log = deps.logger.child({ reqId: meta.requestId });
-    c.set("meta", meta);
-    c.set("log", log);
-    const started = performance.now();
-    await next();
-    // requestId() only reaches responses built through `c`; handlers that return their own
-    // Response (Better Auth, tRPC) would lose it, and the client could not quote it to support.
-    c.header("X-Request-Id", meta.requestId);
-    log.info(
-      {
-        req: { method: c.req.method, path: redactPath(c.req.path), ip: meta.ip },
-        res: { status: c.res.status },
-        ms: Math.round(performance.now() - started),
-      },
-      "request",
-    );
-  });
+  useRequestContext(app, deps);
 
   app.route("/", healthRoutes(deps));
   app.route("/", hookRoutes(deps.engine, { perMinute: deps.config.webhookRatePerMinute }));
@@ -91,3 +66,40 @@ export function createApp(deps: AppDeps) {
 }
 
 export type App = ReturnType<typeof createApp>;
+
+/**
+ * What every request gets first: a generated id, secure headers, its meta (client IP, user
+ * agent) and one log line with the redacted path, status and duration.
+ */
+export function useRequestContext<E extends Env>(
+  app: Hono<E>,
+  deps: Pick<AppDeps, "config" | "logger">,
+): void {
+  const clientIp = clientIpResolver(deps.config.trustedProxies);
+  // Ids are always generated here: a client-chosen X-Request-Id could forge log correlation.
+  app.use(requestId({ headerName: "" }));
+  app.use(secureHeaders());
+  app.use(async (c, next) => {
+    const meta: RequestMeta = {
+      requestId: c.get("requestId"),
+      ip: clientIp(c),
+      userAgent: c.req.header("user-agent"),
+    };
+    const log = deps.logger.child({ reqId: meta.requestId });
+    c.set("meta", meta);
+    c.set("log", log);
+    const started = performance.now();
+    await next();
+    // requestId() only reaches responses built through `c`; handlers that return their own
+    // Response (Better Auth, tRPC) would lose it, and the client could not quote it to support.
+    c.header("X-Request-Id", meta.requestId);
+    log.info(
+      {
+        req: { method: c.req.method, path: redactPath(c.req.path), ip: meta.ip },
+        res: { status: c.res.status },
+        ms: Math.round(performance.now() - started),
+      },
+      "request",
+    );
+  });
+}
