@@ -341,12 +341,12 @@ describe("sandbox: bounded time, depth and size", () => {
   });
 
   it("$distinct on many distinct items is linear (JSONata's own is quadratic)", async () => {
-    const list = Array.from({ length: 100_000 }, (_, i) => (i % 2 ? i : { i }));
+    const list = Array.from({ length: 30_000 }, (_, i) => (i % 2 ? i : { i }));
     const out = await evaluateParameters(
       { v: "{{ $count($distinct(trigger.list)) }}", w: "{{ $distinct(trigger.twice) }}" },
       { trigger: { list, twice: [...list.slice(0, 3), ...list.slice(0, 3)] }, nodes: {} },
     );
-    expect(out).toEqual({ v: 100_000, w: [{ i: 0 }, 1, { i: 2 }] });
+    expect(out).toEqual({ v: 30_000, w: [{ i: 0 }, 1, { i: 2 }] });
   });
 
   it("deeply nested results and data are refused", async () => {
