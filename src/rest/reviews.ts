@@ -1,8 +1,8 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import { decodeCursor, encodeCursor } from "../modules/reviews/cursor.ts";
+import { decideReview } from "../modules/reviews/decisions.ts";
 import { createReviewLink, revokeReviewLink } from "../modules/reviews/links.ts";
 import {
-  decideReview,
   getReview,
   listReviewActivity,
   listReviewPage,

@@ -5,9 +5,9 @@ import { reviewLink } from "../../db/schema/index.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { AppError, notFound } from "../../lib/errors.ts";
 import { recordAudit } from "../audit/record.ts";
+import { authorizedReview } from "./authorized.ts";
 import { MAX_REVIEW_SECONDS } from "./inputs.ts";
 import * as repo from "./repo.ts";
-import { authorizedReview } from "./service.ts";
 import { issueReviewLink } from "./tokens.ts";
 
 export const linkInputs = {

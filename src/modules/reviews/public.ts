@@ -6,9 +6,9 @@ import { AppError } from "../../lib/errors.ts";
 import type { AuditContext } from "../audit/record.ts";
 import { emitWebhookEvent } from "../webhooks/events.ts";
 import type { EngineDeps } from "../workflows/engine/deps.ts";
+import { decideInTx } from "./decisions.ts";
 import { findGrant, type Grant, markViewed, spendUse } from "./public-grants.ts";
 import * as repo from "./repo.ts";
-import { decideInTx } from "./service.ts";
 import { findSession, openSession, type SessionScope } from "./sessions.ts";
 
 /**

@@ -1,14 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { z } from "zod";
-import {
-  authorize,
-  authorizeListing,
-  isAllowed,
-  isRoutedTo,
-  type ReviewAccess,
-} from "../../access/authorize.ts";
-import { isKeyContext, type MemberContext, type OrgContext } from "../../access/context.ts";
-import type { Action } from "../../access/statements.ts";
+import { authorize, authorizeListing } from "../../access/authorize.ts";
+import { isKeyContext, type OrgContext } from "../../access/context.ts";
 import type { Tx } from "../../db/client.ts";
 import { reviewAssignee, reviewRequest } from "../../db/schema/index.ts";
 import { withTenant } from "../../db/tenant.ts";
@@ -16,42 +9,13 @@ import { AppError, notFound } from "../../lib/errors.ts";
 import { requestHash, runOnce } from "../api-keys/idempotency.ts";
 import { type AuditContext, recordAudit } from "../audit/record.ts";
 import { findMember } from "../orgs/repo.ts";
-import { loadAssetAccess } from "../sharing/repo.ts";
 import { emitWebhookEvent } from "../webhooks/events.ts";
 import type { WebhookQueue } from "../webhooks/jobs.ts";
-import type { EngineDeps } from "../workflows/engine/deps.ts";
-import { deliverEventInTx } from "../workflows/engine/events.ts";
+import { authorizedReview } from "./authorized.ts";
+import { decisionOf } from "./decisions.ts";
 import { scheduleReviewExpiry } from "./expiry.ts";
 import { reviewInputs } from "./inputs.ts";
 import * as repo from "./repo.ts";
-
-type ReviewRow = NonNullable<Awaited<ReturnType<typeof repo.findReview>>>;
-
-/** The policy's view of one review for the acting member or key (a key's scopes decide alone). */
-async function accessTo(tx: Tx, ctx: OrgContext, review: ReviewRow): Promise<ReviewAccess> {
-  const orgId = review.row.organizationId;
-  if (isKeyContext(ctx)) return { type: "review", orgId, routed: false, viaWorkflow: false };
-  const assignedToMe = await repo.isAssigned(tx, ctx.orgId, review.id, ctx.memberId);
-  const workflow = review.workflowId
-    ? await loadAssetAccess(tx, ctx, "workflow", review.workflowId)
-    : undefined;
-  return {
-    type: "review",
-    orgId,
-    routed: isRoutedTo(ctx, { anyReviewer: review.anyReviewer, assignedToMe }),
-    viaWorkflow: workflow !== undefined && isAllowed(ctx, "workflow:view", workflow),
-  };
-}
-
-/** Loads a review and authorizes `action` on it (404 when the actor may not even see it). */
-export async function authorizedReview(tx: Tx, ctx: OrgContext, reviewId: string, action: Action) {
-  // a key without the scope is told which scope it lacks, whatever the review
-  if (isKeyContext(ctx)) authorize(ctx, action);
-  const review = await repo.findReview(tx, ctx.orgId, reviewId);
-  if (!review) throw notFound("Review");
-  authorize(ctx, action, await accessTo(tx, ctx, review));
-  return review;
-}
 
 export interface NewReview {
   title: string;
@@ -233,99 +197,4 @@ export function getReview(ctx: OrgContext, input: z.input<typeof reviewInputs.id
       activity: await repo.listActivity(tx, ctx.orgId, reviewId),
     };
   });
-}
-
-const decisionOf = (row: ReviewRow["row"]) =>
-  row.decidedAt
-    ? {
-        by: row.decidedByLabel,
-        channel: row.decisionChannel,
-        comment: row.decisionComment,
-        at: row.decidedAt,
-      }
-    : null;
-
-/**
- * Records a decision (exactly one wins under concurrency), logs it, audits it and resumes the
- * waiting execution down the approved or rejected branch — all in the caller's transaction.
- * A review already decided or expired answers CONFLICT with what was recorded.
- */
-export async function decideInTx(
-  engine: EngineDeps,
-  tx: Tx,
-  audit: AuditContext,
-  reviewId: string,
-  decision: { status: "approved" | "rejected"; comment?: string | undefined },
-  by: repo.Decider,
-) {
-  const decided = await repo.recordDecision(tx, audit.orgId, reviewId, decision, by);
-  if (!decided) {
-    const current = await repo.findReview(tx, audit.orgId, reviewId);
-    if (!current) throw notFound("Review");
-    throw new AppError("CONFLICT", `This review is already ${current.status}`, {
-      status: current.status,
-      decision: decisionOf(current.row),
-    });
-  }
-  await repo.addActivity(
-    tx,
-    audit.orgId,
-    reviewId,
-    {
-      kind: decision.status,
-      channel: by.channel,
-      label: by.label,
-      ...(by.memberId && { memberId: by.memberId }),
-      ...(by.linkId && { linkId: by.linkId }),
-      detail: { comment: decision.comment ?? null },
-    },
-    audit.meta,
-  );
-  await recordAudit(tx, audit, {
-    action: `review.${decision.status}`,
-    targetType: "review",
-    targetId: reviewId,
-    metadata: { channel: by.channel, by: by.label },
-  });
-  await emitWebhookEvent(tx, engine.webhooks, {
-    orgId: audit.orgId,
-    type: `review.${decision.status}`,
-    data: { review_id: reviewId, decision: decision.status, channel: by.channel, by: by.label },
-  });
-  if (decided.executionId) {
-    const payload = { decision: decision.status, comment: decision.comment ?? null, by: by.label };
-    await deliverEventInTx(
-      engine,
-      tx,
-      { orgId: audit.orgId, executionId: decided.executionId },
-      `review:${reviewId}`,
-      payload,
-      decision.status,
-    );
-  }
-  return { reviewId, status: decision.status };
-}
-
-/** In the app or through the API: the member or key must be allowed to decide this review. */
-export function decideReview(
-  engine: EngineDeps,
-  ctx: OrgContext,
-  input: z.input<typeof reviewInputs.decide>,
-) {
-  const { reviewId, decision, comment } = reviewInputs.decide.parse(input);
-  return withTenant(ctx.db, ctx.orgId, async (tx) => {
-    await authorizedReview(tx, ctx, reviewId, "review:decide");
-    const by: repo.Decider = isKeyContext(ctx)
-      ? { channel: "api", label: ctx.actor.label }
-      : { channel: "app", memberId: ctx.memberId, label: await memberLabel(tx, ctx) };
-    return decideInTx(engine, tx, ctx, reviewId, { status: decision, comment }, by);
-  });
-}
-
-async function memberLabel(tx: Tx, ctx: MemberContext) {
-  const user = await tx.query.user.findFirst({
-    where: (u, { eq }) => eq(u.id, ctx.userId),
-    columns: { name: true, email: true },
-  });
-  return user ? `${user.name} <${user.email}>` : ctx.userId;
 }

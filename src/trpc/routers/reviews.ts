@@ -1,11 +1,7 @@
+import { decideReview } from "../../modules/reviews/decisions.ts";
 import { reviewInputs } from "../../modules/reviews/inputs.ts";
 import { createReviewLink, linkInputs, revokeReviewLink } from "../../modules/reviews/links.ts";
-import {
-  decideReview,
-  getReview,
-  listReviews,
-  requestReview,
-} from "../../modules/reviews/service.ts";
+import { getReview, listReviews, requestReview } from "../../modules/reviews/service.ts";
 import { orgProcedure, router } from "../init.ts";
 
 export const reviewsRouter = router({
