@@ -185,5 +185,15 @@ describe("review events become deliveries in the same transaction", () => {
           and payload->'data'->>'review_id' = ${paused.reviewId}`,
     );
     expect(Number(org?.n)).toBe(0);
+    // the same record as a standalone review's expiry: one activity, one audit event
+    const recorded = await dbRows<{ what: string }>(
+      t,
+      sql`select 'activity' as what from review_activity
+          where review_id = ${paused.reviewId} and kind = 'expired'
+          union all
+          select 'audit:' || actor_kind from audit_event
+          where target_id = ${paused.reviewId} and action = 'review.expired'`,
+    );
+    expect(recorded.map((r) => r.what).sort()).toEqual(["activity", "audit:system"]);
   });
 });

@@ -1,5 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
-import type { Db, Queryable } from "../../db/client.ts";
+import type { Db, Queryable, Tx } from "../../db/client.ts";
 import { reviewActivity, reviewRequest } from "../../db/schema/index.ts";
 import { withTenant } from "../../db/tenant.ts";
 import type { JobQueue } from "../../jobs/queue.ts";
@@ -48,33 +48,42 @@ export function expireReview(deps: { db: Db; webhooks: WebhookQueue }, job: Revi
       )
       .for("update");
     if (!review?.due) return false; // decided, cancelled, deleted, or the clock is behind
-    const [already] = await tx
-      .select({ id: reviewActivity.id })
-      .from(reviewActivity)
-      .where(
-        and(
-          eq(reviewActivity.organizationId, job.orgId),
-          eq(reviewActivity.reviewId, job.reviewId),
-          eq(reviewActivity.kind, "expired"),
-        ),
-      );
-    if (already) return false;
-    const meta = {
-      requestId: `review-expiry-${job.reviewId}`,
-      ip: undefined,
-      userAgent: undefined,
-    };
-    await addActivity(tx, job.orgId, job.reviewId, { kind: "expired", channel: "app" }, meta);
-    await recordAudit(
-      tx,
-      { orgId: job.orgId, actor: { kind: "system", reason: "review expiry" }, meta },
-      { action: "review.expired", targetType: "review", targetId: job.reviewId },
-    );
-    await emitWebhookEvent(tx, deps.webhooks, {
-      orgId: job.orgId,
-      type: "review.expired",
-      data: { review_id: job.reviewId, execution_id: null },
-    });
-    return true;
+    return recordReviewExpiry(tx, deps.webhooks, { ...job, executionId: null });
   });
+}
+
+/**
+ * The expiry of an undecided review, once: activity, audit (by the system) and the
+ * `review.expired` event, in the caller's transaction. False when it was recorded before.
+ */
+export async function recordReviewExpiry(
+  tx: Tx,
+  webhooks: WebhookQueue,
+  review: ReviewExpireJob & { executionId: string | null },
+): Promise<boolean> {
+  const { orgId, reviewId, executionId } = review;
+  const [already] = await tx
+    .select({ id: reviewActivity.id })
+    .from(reviewActivity)
+    .where(
+      and(
+        eq(reviewActivity.organizationId, orgId),
+        eq(reviewActivity.reviewId, reviewId),
+        eq(reviewActivity.kind, "expired"),
+      ),
+    );
+  if (already) return false;
+  const meta = { requestId: `review-expiry-${reviewId}`, ip: undefined, userAgent: undefined };
+  await addActivity(tx, orgId, reviewId, { kind: "expired", channel: "app" }, meta);
+  await recordAudit(
+    tx,
+    { orgId, actor: { kind: "system", reason: "review expiry" }, meta },
+    { action: "review.expired", targetType: "review", targetId: reviewId },
+  );
+  await emitWebhookEvent(tx, webhooks, {
+    orgId,
+    type: "review.expired",
+    data: { review_id: reviewId, execution_id: executionId },
+  });
+  return true;
 }

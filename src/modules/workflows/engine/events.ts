@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { Tx } from "../../../db/client.ts";
 import { executionStep } from "../../../db/schema/index.ts";
 import { withTenant } from "../../../db/tenant.ts";
-import { emitWebhookEvent } from "../../webhooks/events.ts";
+import { recordReviewExpiry } from "../../reviews/expiry.ts";
 import type { EngineDeps } from "./deps.ts";
 import * as repo from "./repo.ts";
 
@@ -81,8 +81,7 @@ export function expireWait(deps: EngineDeps, job: At & { nodeId: string }) {
     // a review node's wait ends with its review: nobody decided in time
     const reviewId = step.waitKey?.startsWith("review:") ? step.waitKey.slice(7) : undefined;
     if (resumed && reviewId) {
-      const data = { review_id: reviewId, execution_id: job.executionId };
-      await emitWebhookEvent(tx, deps.webhooks, { orgId: job.orgId, type: "review.expired", data });
+      await recordReviewExpiry(tx, deps.webhooks, { ...job, reviewId });
     }
     return resumed;
   });
