@@ -20,7 +20,6 @@ import { sql } from "drizzle-orm";
 import { Hono, type MiddlewareHandler } from "hono";
 import pg from "pg";
 import type { MemberContext, RequestMeta } from "../src/access/context.ts";
-import type { Config } from "../src/config/config.ts";
 import { openDatabase } from "../src/db/client.ts";
 import { user } from "../src/db/schema/index.ts";
 import { createLogger } from "../src/lib/logger.ts";
@@ -28,12 +27,11 @@ import { createApiKey } from "../src/modules/api-keys/service.ts";
 import { verifyApiKey } from "../src/modules/api-keys/verify.ts";
 import { createOrganization } from "../src/modules/orgs/organizations.ts";
 import { findMembership } from "../src/modules/orgs/repo.ts";
-import { parseKeyring } from "../src/modules/vault/keyring.ts";
-import { parseAllowlist } from "../src/net/allowlist.ts";
 import { restRouter } from "../src/rest/app.ts";
 import type { RestEnv } from "../src/rest/context.ts";
 import { createApp, useRequestContext } from "../src/server/app.ts";
 import { bootstrap, shutdown } from "../src/server/bootstrap.ts";
+import { benchConfig } from "./config.ts";
 
 export interface ReadyMessage {
   type: "ready";
@@ -77,34 +75,16 @@ async function listen(fetch: (request: Request, env: unknown) => Response | Prom
 
 async function main() {
   if (!process.send) throw new Error("run through bench/api.ts");
-  const databaseUrl = process.env.BENCH_DATABASE_URL || undefined;
-  const config: Config = {
-    env: "production",
-    host: "127.0.0.1",
-    port: 0,
-    baseUrl: "http://127.0.0.1",
-    databaseUrl,
-    dataDir: ".fluxo-bench",
-    authSecret: randomUUID() + randomUUID(),
-    keyring: parseKeyring({ key: Buffer.alloc(32, 9).toString("base64") }),
-    outboundAllow: parseAllowlist(""),
-    orgConcurrency: 20,
-    webhookRatePerMinute: 6000,
+  const config = benchConfig({
     // One key sends every request: its per-minute budget must not be what is measured.
     apiRatePerMinute: 1_000_000_000,
-    inProcessWorker: false,
-    reviewMaxSeconds: 720 * 3600,
-    smtpUrl: undefined,
-    mailFrom: "Fluxo <no-reply@127.0.0.1>",
-    trustedProxies: [],
-    logLevel: "info",
-    socialProviders: {},
-    accountLinkingProviders: [],
-  };
+  });
+
   // Request logs are produced and serialised as in production, then discarded.
   const devNull = new Writable({ write: (_chunk, _enc, done) => done() });
   const logger = createLogger(config.logLevel, devNull);
-  const database = await openDatabase({ databaseUrl, dataDir: null }); // PGlite: in memory
+  // PGlite: in memory
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: null });
   const deps = await bootstrap(config, logger, database);
   const db = deps.database.db;
 

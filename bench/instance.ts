@@ -19,19 +19,18 @@ import { serve } from "@hono/node-server";
 import { sql } from "drizzle-orm";
 import pg from "pg";
 import type { MemberContext } from "../src/access/context.ts";
-import type { Config } from "../src/config/config.ts";
 import { openDatabase } from "../src/db/client.ts";
 import { user } from "../src/db/schema/index.ts";
 import { createLogger } from "../src/lib/logger.ts";
 import { createOrganization } from "../src/modules/orgs/organizations.ts";
 import { findMembership } from "../src/modules/orgs/repo.ts";
-import { parseKeyring } from "../src/modules/vault/keyring.ts";
 import { saveDefinition } from "../src/modules/workflows/definitions.ts";
 import { startEngineWorkers } from "../src/modules/workflows/engine/worker.ts";
 import { createWorkflow } from "../src/modules/workflows/service.ts";
 import { parseAllowlist } from "../src/net/allowlist.ts";
 import { createApp } from "../src/server/app.ts";
 import { bootstrap, shutdown } from "../src/server/bootstrap.ts";
+import { benchConfig } from "./config.ts";
 
 export interface ReadyMessage {
   type: "ready";
@@ -65,32 +64,17 @@ const send = (message: ReadyMessage | DoneMessage) =>
 async function main() {
   const sinkUrl = process.env.BENCH_SINK_URL;
   if (!sinkUrl || !process.send) throw new Error("run through bench/executions.ts");
-  const databaseUrl = process.env.BENCH_DATABASE_URL || undefined;
-  const config: Config = {
-    env: "production",
-    host: "127.0.0.1",
-    port: 0,
-    baseUrl: "http://127.0.0.1",
-    databaseUrl,
-    dataDir: ".fluxo-bench",
-    authSecret: randomUUID() + randomUUID(),
-    keyring: parseKeyring({ key: Buffer.alloc(32, 9).toString("base64") }),
+  const config = benchConfig({
     // FLUXO_OUTBOUND_ALLOW=127.0.0.1:* — the explicit exception that lets the node reach the sink.
     outboundAllow: parseAllowlist("127.0.0.1:*"),
-    orgConcurrency: 20, // the default of FLUXO_ORG_CONCURRENCY
-    webhookRatePerMinute: 10_000_000,
-    apiRatePerMinute: 10_000_000,
     inProcessWorker: true,
-    reviewMaxSeconds: 720 * 3600,
-    smtpUrl: undefined,
-    mailFrom: "Fluxo <no-reply@127.0.0.1>",
-    trustedProxies: [],
-    logLevel: "info",
-  };
+  });
+
   // Request logs are produced and serialised as in production, then discarded.
   const devNull = new Writable({ write: (_chunk, _enc, done) => done() });
   const logger = createLogger(config.logLevel, devNull);
-  const database = await openDatabase({ databaseUrl, dataDir: null }); // PGlite: in memory
+  // PGlite: in memory
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: null });
   const deps = await bootstrap(config, logger, database);
 
   const userId = randomUUID();
@@ -162,7 +146,7 @@ async function main() {
   let pollQueries = 0;
   const poll = async () => {
     while (polling) {
-      if (databaseUrl) pollQueries++;
+      if (config.databaseUrl) pollQueries++;
       const result = (await deps.database.db.execute(sql`
         select id, status, (extract(epoch from finished_at) * 1000)::float8 as t
         from execution
