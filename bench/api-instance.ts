@@ -18,7 +18,6 @@ import { Writable } from "node:stream";
 import { serve } from "@hono/node-server";
 import { sql } from "drizzle-orm";
 import { Hono, type MiddlewareHandler } from "hono";
-import pg from "pg";
 import type { MemberContext, RequestMeta } from "../src/access/context.ts";
 import { openDatabase } from "../src/db/client.ts";
 import { user } from "../src/db/schema/index.ts";
@@ -32,6 +31,7 @@ import type { RestEnv } from "../src/rest/context.ts";
 import { createApp, useRequestContext } from "../src/server/app.ts";
 import { bootstrap, shutdown } from "../src/server/bootstrap.ts";
 import { benchConfig } from "./config.ts";
+import { countStatements, sendToParent } from "./statements.ts";
 
 export interface ReadyMessage {
   type: "ready";
@@ -50,19 +50,9 @@ export interface CountersMessage {
 }
 
 // Counts every statement this process sends to PostgreSQL.
-let queries = 0;
-const clientQuery = pg.Client.prototype.query;
-pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-  queries++;
-  return (clientQuery as (...a: unknown[]) => unknown).apply(this, args);
-} as typeof clientQuery;
+const queries = countStatements();
 
 const REVIEWS = Number(process.env.BENCH_REVIEWS ?? 200);
-
-const send = (message: ReadyMessage | CountersMessage) =>
-  new Promise<void>((resolve, reject) =>
-    process.send?.(message, (error: Error | null) => (error ? reject(error) : resolve())),
-  );
 
 async function listen(fetch: (request: Request, env: unknown) => Response | Promise<Response>) {
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
@@ -130,7 +120,7 @@ async function main() {
   }
 
   process.on("message", async (message: { type: string }) => {
-    if (message.type === "counters") await send(await counters(db));
+    if (message.type === "counters") await sendToParent(await counters(db));
     if (message.type !== "stop") return;
     for (const { server } of [authenticated, open]) {
       server.close();
@@ -139,7 +129,7 @@ async function main() {
     await shutdown(deps);
     process.exit(0);
   });
-  await send({ type: "ready", authenticated: authenticated.url, open: open.url, key });
+  await sendToParent({ type: "ready", authenticated: authenticated.url, open: open.url, key });
 }
 
 /** The key's context, verified once at start-up; each request gets its own meta. */
@@ -162,7 +152,7 @@ function openApp(deps: Awaited<ReturnType<typeof bootstrap>>, authenticate: Midd
 }
 
 async function counters(db: Parameters<typeof verifyApiKey>[0]): Promise<CountersMessage> {
-  const sent = queries;
+  const sent = queries();
   // Statistics of other connections reach this view within seconds (the caller waits).
   const result = (await db.execute(sql`
     select coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del) filter (where relname <> 'api_key'), 0)::float8 as app,

@@ -17,7 +17,6 @@ import { randomUUID } from "node:crypto";
 import { Writable } from "node:stream";
 import { serve } from "@hono/node-server";
 import { sql } from "drizzle-orm";
-import pg from "pg";
 import type { MemberContext } from "../src/access/context.ts";
 import { openDatabase } from "../src/db/client.ts";
 import { user } from "../src/db/schema/index.ts";
@@ -31,6 +30,7 @@ import { parseAllowlist } from "../src/net/allowlist.ts";
 import { createApp } from "../src/server/app.ts";
 import { bootstrap, shutdown } from "../src/server/bootstrap.ts";
 import { benchConfig } from "./config.ts";
+import { countStatements, sendToParent } from "./statements.ts";
 
 export interface ReadyMessage {
   type: "ready";
@@ -47,19 +47,9 @@ export interface DoneMessage {
 }
 
 // Counts every statement this process sends to PostgreSQL (the bulk poll's are subtracted).
-let queries = 0;
-const clientQuery = pg.Client.prototype.query;
-pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-  queries++;
-  return (clientQuery as (...a: unknown[]) => unknown).apply(this, args);
-} as typeof clientQuery;
+const queries = countStatements();
 
 const POLL_MS = 10;
-
-const send = (message: ReadyMessage | DoneMessage) =>
-  new Promise<void>((resolve, reject) =>
-    process.send?.(message, (error: Error | null) => (error ? reject(error) : resolve())),
-  );
 
 async function main() {
   const sinkUrl = process.env.BENCH_SINK_URL;
@@ -160,10 +150,10 @@ async function main() {
         watermark = Math.max(watermark, Number(row.t) - 5_000);
       }
       if (fresh.length) {
-        await send({
+        await sendToParent({
           type: "done",
           executions: fresh.map((r) => ({ id: r.id, status: r.status, finishedAt: Number(r.t) })),
-          queries: queries - pollQueries,
+          queries: queries() - pollQueries,
         });
       }
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
@@ -180,7 +170,7 @@ async function main() {
     await shutdown(deps);
     process.exit(0);
   });
-  await send({
+  await sendToParent({
     type: "ready",
     url: `http://127.0.0.1:${address.port}`,
     workflowId: workflow.id,

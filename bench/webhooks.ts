@@ -15,6 +15,7 @@
  * database is created and dropped), BENCH_EVENTS (5000), BENCH_WARMUP (500), BENCH_EMITTERS (8),
  * BENCH_BATCH (worker fetch size, 50), BENCH_WORKERS (fetch loops, 4).
  */
+
 import { type ChildProcess, fork } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { Writable } from "node:stream";
@@ -34,6 +35,7 @@ import { generateWebhookSecret, sealWebhookSecret } from "../src/modules/webhook
 import { startWebhookWorker } from "../src/modules/webhooks/worker.ts";
 import { parseAllowlist } from "../src/net/allowlist.ts";
 import { createOutbound } from "../src/net/outbound.ts";
+import { countStatements } from "./statements.ts";
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 5000);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 500);
@@ -42,12 +44,7 @@ const BATCH = Number(process.env.BENCH_BATCH ?? 50);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 4);
 const SERVER_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
-let statements = 0;
-const clientQuery = pg.Client.prototype.query;
-pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-  statements++;
-  return (clientQuery as (...a: unknown[]) => unknown).apply(this, args);
-} as typeof clientQuery;
+const statements = countStatements();
 
 async function withFreshDatabase<T>(fn: (url: string) => Promise<T>): Promise<T> {
   const name = `fluxo_bench_webhooks_${randomBytes(4).toString("hex")}`;
@@ -144,7 +141,7 @@ async function main() {
     const measure = async (mode: string, body: () => Promise<number>) => {
       emitted.clear();
       receiver.received.clear();
-      const statementsBefore = statements;
+      const statementsBefore = statements();
       const started = await body();
       const seconds = (Math.max(...receiver.received.values()) - started) / 1000;
       const latencies = [...receiver.received]
@@ -158,7 +155,7 @@ async function main() {
         "deliveries/s": Math.round(EVENTS / seconds),
         "p50 ms event→received": pct(0.5),
         "p99 ms": pct(0.99),
-        "statements/delivery": ((statements - statementsBefore) / EVENTS).toFixed(1),
+        "statements/delivery": ((statements() - statementsBefore) / EVENTS).toFixed(1),
       });
     };
 
