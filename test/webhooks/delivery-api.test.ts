@@ -65,7 +65,10 @@ async function failedOnce(count: number) {
   answer = 500;
   const endpoint = await createEndpoint(t, orgId, sink.url);
   const ids: string[] = [];
-  for (let i = 0; i < count; i++) ids.push(await createDelivery(t, orgId, endpoint.id));
+  // a second apart: "newest first" is then one order, however loaded the machine is
+  const start = Date.now() - count * 1000;
+  for (let i = 0; i < count; i++)
+    ids.push(await createDelivery(t, orgId, endpoint.id, new Date(start + i * 1000)));
   const { deps } = deliveryDeps(t, { now: undefined });
   await deliverJobs(
     deps,

@@ -72,7 +72,13 @@ export async function createEndpoint(
   return { id, secret };
 }
 
-export async function createDelivery(t: TestApp, orgId: string, endpointId: string) {
+/** A pending delivery; `createdAt` orders it among others when a test lists them. */
+export async function createDelivery(
+  t: TestApp,
+  orgId: string,
+  endpointId: string,
+  createdAt?: Date,
+) {
   const id = `msg_${randomUUID().replaceAll("-", "")}`;
   const payload = {
     type: "review.approved",
@@ -85,6 +91,7 @@ export async function createDelivery(t: TestApp, orgId: string, endpointId: stri
     endpointId,
     eventType: "review.approved",
     payload,
+    ...(createdAt && { createdAt }),
   });
   return id;
 }
