@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ipMatcher, isValidCidrOrIp, normalizeIp, resolveClientIp } from "./ip.ts";
+import { ipMatcher, isValidCidrOrIp, normalizeIp, rateLimitKey, resolveClientIp } from "./ip.ts";
 
 describe("normalizeIp", () => {
   it("strips the IPv4-mapped IPv6 prefix", () => {
@@ -96,5 +96,24 @@ describe("resolveClientIp", () => {
 
   it("has no address when there is no peer", () => {
     expect(resolveClientIp(undefined, "198.51.100.7", proxies)).toBeUndefined();
+  });
+});
+
+describe("rateLimitKey", () => {
+  it("keys IPv6 addresses by their /64 prefix, however they are written", () => {
+    const key = rateLimitKey("2001:db8:1:2::1");
+    expect(key).toBe("2001:db8:1:2::/64");
+    expect(rateLimitKey("2001:DB8:1:2:ffff:ffff:ffff:ffff")).toBe(key);
+    expect(rateLimitKey("2001:0db8:0001:0002:0:0:0:7")).toBe(key);
+    expect(rateLimitKey("2001:db8:1:3::1")).not.toBe(key);
+    expect(rateLimitKey("2001:db8::1")).toBe("2001:db8:0:0::/64");
+    expect(rateLimitKey("::1")).toBe("0:0:0:0::/64");
+    expect(rateLimitKey("::7.7.7.7")).toBe("0:0:0:0::/64");
+  });
+
+  it("keys IPv4 (also IPv4-mapped) by the whole address", () => {
+    expect(rateLimitKey("10.0.0.1")).toBe("10.0.0.1");
+    expect(rateLimitKey("::ffff:10.0.0.1")).toBe("10.0.0.1");
+    expect(rateLimitKey("10.0.0.2")).not.toBe(rateLimitKey("10.0.0.1"));
   });
 });

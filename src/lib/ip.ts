@@ -60,3 +60,26 @@ export function resolveClientIp(
   }
   return client;
 }
+
+/**
+ * The key a client address is throttled under: IPv4 as it is, IPv6 by its /64 prefix. One
+ * subscriber usually holds a whole /64, so counting each IPv6 address alone would hand an
+ * attacker 2^64 fresh budgets.
+ */
+export function rateLimitKey(address: string): string {
+  const ip = normalizeIp(address);
+  if (isIP(ip) !== 6) return ip;
+  const [head = "", tail] = ip.toLowerCase().split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  // An embedded IPv4 tail (e.g. ::1.2.3.4) fills two groups.
+  const rightGroups = right.length + (right.at(-1)?.includes(".") ? 1 : 0);
+  const groups =
+    tail === undefined
+      ? left
+      : [...left, ...Array(8 - left.length - rightGroups).fill("0"), ...right];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => Number.parseInt(g, 16).toString(16))
+    .join(":")}::/64`;
+}

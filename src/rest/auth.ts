@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { AppError } from "../lib/errors.ts";
+import { rateLimitKey } from "../lib/ip.ts";
 import { verifyApiKey } from "../modules/api-keys/verify.ts";
 import type { AppDeps } from "../server/deps.ts";
 import { fixedWindowLimiter } from "../server/rate-limit.ts";
@@ -30,7 +31,7 @@ export function bearerAuth(
   const invalidKeys = fixedWindowLimiter(INVALID_KEYS_PER_MINUTE, 60_000);
   return async (c, next) => {
     const meta = c.get("meta");
-    const ip = meta.ip ?? "unknown";
+    const ip = rateLimitKey(meta.ip ?? "unknown");
     const refused = invalidKeys.blocked(ip);
     if (refused) return tooManyRequests(c, refused);
     const presented = bearerToken(c.req.header("authorization"));

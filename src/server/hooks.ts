@@ -1,11 +1,18 @@
 import { Hono } from "hono";
 import type { RequestMeta } from "../access/context.ts";
 import { AppError } from "../lib/errors.ts";
+import { rateLimitKey } from "../lib/ip.ts";
 import type { EngineDeps } from "../modules/workflows/engine/deps.ts";
-import { triggerByWebhook } from "../modules/workflows/webhook-trigger.ts";
+import { authenticateWebhook, triggerByWebhook } from "../modules/workflows/webhook-trigger.ts";
 import { fixedWindowLimiter } from "./rate-limit.ts";
 
 const MAX_BODY_BYTES = 1_000_000;
+
+/** Wrong secrets one client address (IPv6: one /64) may send per minute. */
+export const BAD_WEBHOOK_SECRETS_PER_MINUTE = 20;
+
+const tooManyRequests = () => new AppError("TOO_MANY_REQUESTS", "Too many requests");
+const isNotFound = (error: unknown) => error instanceof AppError && error.code === "NOT_FOUND";
 
 /** Incoming webhooks: the request body becomes the execution's trigger payload. */
 export function hookRoutes(
@@ -13,17 +20,30 @@ export function hookRoutes(
   limits: { perMinute: number },
 ) {
   const perWorkflow = fixedWindowLimiter(limits.perMinute, 60_000);
-  const badSecrets = fixedWindowLimiter(20, 60_000);
+  const badSecrets = fixedWindowLimiter(BAD_WEBHOOK_SECRETS_PER_MINUTE, 60_000);
   return new Hono<{ Variables: { meta: RequestMeta } }>().post(
     "/hooks/:workflowId/:secret",
     async (c) => {
-      const ip = c.get("meta").ip ?? "unknown";
-      const workflowId = c.req.param("workflowId");
+      const address = rateLimitKey(c.get("meta").ip ?? "unknown");
       // An address that keeps guessing secrets is refused before any lookup.
-      const wait = badSecrets.blocked(ip) || perWorkflow.hit(workflowId);
+      const refused = badSecrets.blocked(address);
+      if (refused) {
+        c.header("Retry-After", String(refused));
+        throw tooManyRequests();
+      }
+      const target = await authenticateWebhook(deps.db, {
+        workflowId: c.req.param("workflowId"),
+        secret: c.req.param("secret"),
+      }).catch((error: unknown) => {
+        if (isNotFound(error)) badSecrets.hit(address);
+        throw error;
+      });
+      // Only a caller that knows the secret spends the workflow's budget: guesses cannot
+      // starve its real sender.
+      const wait = perWorkflow.hit(target.workflowId);
       if (wait) {
         c.header("Retry-After", String(wait));
-        throw new AppError("TOO_MANY_REQUESTS", "Too many requests");
+        throw tooManyRequests();
       }
       const raw = await c.req.text();
       if (raw.length > MAX_BODY_BYTES)
@@ -45,14 +65,10 @@ export function hookRoutes(
         headers: { "content-type": c.req.header("content-type") ?? null },
       };
       try {
-        const { executionId } = await triggerByWebhook(deps, {
-          workflowId,
-          secret: c.req.param("secret"),
-          payload,
-        });
-        return c.json({ executionId }, 202);
+        return c.json(await triggerByWebhook(deps, target, payload), 202);
       } catch (error) {
-        if (error instanceof AppError && error.code === "NOT_FOUND") badSecrets.hit(ip);
+        // The current version has no webhook trigger: the same 404 as a wrong secret.
+        if (isNotFound(error)) badSecrets.hit(address);
         throw error;
       }
     },

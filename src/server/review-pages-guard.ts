@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { RequestMeta } from "../access/context.ts";
+import { rateLimitKey } from "../lib/ip.ts";
 import { fixedWindowLimiter } from "./rate-limit.ts";
 import { STYLE_SOURCE } from "./review-pages-html.ts";
 
@@ -39,7 +40,7 @@ export const defaultPageLimits: PageLimits = { perMinute: 60, badTokensPerMinute
 export function pageThrottle(limits: PageLimits) {
   const perIp = fixedWindowLimiter(limits.perMinute, 60_000);
   const badTokens = fixedWindowLimiter(limits.badTokensPerMinute, 60_000);
-  const ipOf = (c: Context<PageEnv>) => c.get("meta").ip ?? "unknown";
+  const ipOf = (c: Context<PageEnv>) => rateLimitKey(c.get("meta").ip ?? "unknown");
   return {
     /** Seconds to wait before this address may try again, or 0 (and the request counts). */
     wait: (c: Context<PageEnv>) => badTokens.blocked(ipOf(c)) || perIp.hit(ipOf(c)),

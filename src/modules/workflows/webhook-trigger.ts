@@ -11,30 +11,49 @@ import { findTriggerTarget } from "./repo.ts";
 const sameHash = (a: string, b: string) =>
   a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
+/** A workflow whose webhook secret matched: what `triggerByWebhook` starts. */
+export interface WebhookTarget {
+  workflowId: string;
+  orgId: string;
+  version: number;
+}
+
 /**
  * `POST /hooks/<workflow id>/<secret>`: the secret (stored only as its SHA-256) is the whole
- * authorization. Unknown workflow, wrong secret, or a current version without a webhook
- * trigger all answer the same 404.
+ * authorization. Unknown workflow or wrong secret answer the same 404.
  */
-export async function triggerByWebhook(
-  deps: Pick<EngineDeps, "enqueue"> & { db: Db },
-  input: { workflowId: string; secret: string; payload: Record<string, unknown> },
-) {
-  const workflow = await findTriggerTarget(deps.db, input.workflowId);
+export async function authenticateWebhook(
+  db: Db,
+  input: { workflowId: string; secret: string },
+): Promise<WebhookTarget> {
+  const workflow = await findTriggerTarget(db, input.workflowId);
   const expected = workflow?.webhookSecretHash;
   if (!workflow?.currentVersion || !expected || !sameHash(hashToken(input.secret), expected)) {
     throw notFound("Webhook");
   }
-  const { organizationId: orgId, currentVersion: version } = workflow;
+  return {
+    workflowId: workflow.id,
+    orgId: workflow.organizationId,
+    version: workflow.currentVersion,
+  };
+}
+
+/** Starts an execution of an authenticated target; 404 when its version has no webhook trigger. */
+export async function triggerByWebhook(
+  deps: Pick<EngineDeps, "enqueue"> & { db: Db },
+  target: WebhookTarget,
+  payload: Record<string, unknown>,
+) {
+  const { orgId, workflowId, version } = target;
   return withTenant(deps.db, orgId, async (tx) => {
-    const definition = (await loadVersion(tx, orgId, workflow.id, version))?.definition;
+    const definition = (await loadVersion(tx, orgId, workflowId, version))?.definition;
     if (!definition?.nodes.some((n) => n.type === "webhook_trigger")) throw notFound("Webhook");
     const executionId = await startExecution(deps, tx, {
       orgId,
-      workflowId: workflow.id,
+      workflowId,
       version,
       trigger: "webhook",
-      payload: input.payload,
+      payload,
     });
     return { executionId };
   });
