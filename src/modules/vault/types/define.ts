@@ -19,6 +19,14 @@ export interface CredentialType<
     value: { settings: z.output<Settings>; secret: z.output<Secret> },
     ctx: z.RefinementCtx,
   ) => void;
+  /**
+   * Strings besides the secret fields' values that give a secret away when they appear in an
+   * execution log, e.g. the `user:password` pair that basic auth encodes.
+   */
+  readonly revealedBy?: (value: {
+    settings: z.output<Settings>;
+    secret: z.output<Secret>;
+  }) => string[];
 }
 
 /** Identity function that keeps the literal id and schema types of a definition. */

@@ -11,4 +11,9 @@ export const httpBasic = defineCredentialType({
     username: text(256).refine((v) => !v.includes(":"), "must not contain a colon"),
   }),
   secret: z.strictObject({ password: text(1024) }),
+  // The pair, and the header value it becomes (itself echoed in base64 by some services).
+  revealedBy: ({ settings, secret }) => {
+    const pair = `${settings.username}:${secret.password}`;
+    return [pair, Buffer.from(pair, "utf8").toString("base64")];
+  },
 });

@@ -41,6 +41,11 @@ export const postgres = defineCredentialType({
       .optional(),
     password: text(1024).optional(),
   }),
+  // The password inside a connection URL can show up on its own, e.g. in a driver's message.
+  revealedBy: ({ secret }) => {
+    const password = secret.connectionUrl ? new URL(secret.connectionUrl).password : "";
+    return password ? [password, decodeURIComponent(password)] : [];
+  },
   check({ settings, secret }, ctx) {
     const [needed, unwanted] =
       settings.mode === "url"

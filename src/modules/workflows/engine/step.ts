@@ -1,6 +1,7 @@
 import type { MemberContext } from "../../../access/context.ts";
 import type { Tx } from "../../../db/client.ts";
 import { withTenant } from "../../../db/tenant.ts";
+import { SecretMask } from "../../vault/mask.ts";
 import { withCredential } from "../../vault/use.ts";
 import type { DefinitionNode } from "../definition.ts";
 import { evaluateParameters } from "../expressions.ts";
@@ -51,8 +52,10 @@ class NodeTimeout extends Error {}
  */
 export async function runStep(deps: EngineDeps, run: StepRun): Promise<StepOutcome> {
   const { ctx, executionId, node, type, prior } = run;
+  // Learns the secrets of the credentials the node uses, so none is stored in its log.
+  const mask = new SecretMask();
   const save = (values: StepValues, tx?: Tx) =>
-    run.write(values, { ...(tx && { tx }), deferrable: type.pure === true });
+    run.write(masked(mask, values), { ...(tx && { tx }), deferrable: type.pure === true });
   const retry = node.retry ?? type.retry ?? { attempts: 1, backoffMs: 0 };
   const resumed = prior?.status === "running" || prior?.status === "retrying";
   const attempt = resumed ? (prior?.attempt ?? 0) + 1 : 1;
@@ -94,7 +97,7 @@ export async function runStep(deps: EngineDeps, run: StepRun): Promise<StepOutco
 
   const finished = () => ({ finishedAt: new Date(), durationMs: Date.now() - startedAt.getTime() });
   try {
-    const result = await callWithTimeout(deps, run, parameters, timeoutMs);
+    const result = await callWithTimeout(deps, run, parameters, timeoutMs, mask);
     if ("wait" in result) {
       const waitUntil = new Date(Date.now() + result.wait.timeoutMs);
       await withTenant(deps.db, ctx.orgId, async (tx) => {
@@ -156,6 +159,7 @@ async function callWithTimeout(
   run: StepRun,
   parameters: unknown,
   timeoutMs: number,
+  mask: SecretMask,
 ): Promise<NodeResult> {
   const { ctx, node, type, executionId } = run;
   const controller = new AbortController();
@@ -189,7 +193,10 @@ async function callWithTimeout(
         useCredential: (provider) => {
           if (!credentialId) throw new Error("this node has no credential");
           const purpose = { executionId, nodeId: node.id };
-          return withCredential(deps, ctx, { credentialId, accepts, purpose }, provider);
+          return withCredential(deps, ctx, { credentialId, accepts, purpose }, (credential) => {
+            mask.add(credential);
+            return provider(credential);
+          });
         },
       }),
       timeout,
@@ -197,6 +204,20 @@ async function callWithTimeout(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * The step's log with the secrets of its credentials masked, before it is stored: remote
+ * services echo what they were sent, under any key and in any encoding.
+ */
+function masked(mask: SecretMask, values: StepValues): StepValues {
+  const { input, output, error } = values;
+  return {
+    ...values,
+    ...(input !== undefined && { input: mask.apply(input) }),
+    ...(output !== undefined && { output: mask.apply(output) }),
+    ...(typeof error === "string" && { error: mask.text(error) }),
+  };
 }
 
 /** A message for the execution log: the error's own message, never a stack. */
