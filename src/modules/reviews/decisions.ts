@@ -6,7 +6,7 @@ import { AppError, notFound } from "../../lib/errors.ts";
 import { type AuditContext, recordAudit } from "../audit/record.ts";
 import { emitWebhookEvent } from "../webhooks/events.ts";
 import type { EngineDeps } from "../workflows/engine/deps.ts";
-import { deliverEventInTx } from "../workflows/engine/events.ts";
+import { resumeReviewWaitInTx } from "../workflows/engine/events.ts";
 import { authorizedReview, type ReviewRow } from "./authorized.ts";
 import { reviewInputs } from "./inputs.ts";
 import * as repo from "./repo.ts";
@@ -71,11 +71,11 @@ export async function decideInTx(
   });
   if (decided.executionId) {
     const payload = { decision: decision.status, comment: decision.comment ?? null, by: by.label };
-    await deliverEventInTx(
+    await resumeReviewWaitInTx(
       engine,
       tx,
       { orgId: audit.orgId, executionId: decided.executionId },
-      `review:${reviewId}`,
+      reviewId,
       payload,
       decision.status,
     );

@@ -2,9 +2,11 @@ import { and, eq } from "drizzle-orm";
 import type { Tx } from "../../../db/client.ts";
 import { executionStep } from "../../../db/schema/index.ts";
 import { withTenant } from "../../../db/tenant.ts";
+import { AppError } from "../../../lib/errors.ts";
 import { recordReviewExpiry } from "../../reviews/expiry.ts";
 import type { EngineDeps } from "./deps.ts";
 import * as repo from "./repo.ts";
+import { isReviewWaitKey, reviewIdOfWaitKey, reviewWaitKey } from "./wait-keys.ts";
 
 type Resolution = Parameters<typeof repo.resolveWait>[4];
 type At = { orgId: string; executionId: string };
@@ -29,34 +31,42 @@ async function resume(
 }
 
 /**
- * An event for a waiting execution, inside the caller's transaction: the step waiting on
- * `key` continues on `port` with the payload as its output.
+ * A review's decision for the execution waiting on it, inside the caller's transaction: the
+ * review node continues on `port` with the decision as its output. The one way, besides its
+ * expiry, a review node's wait ends.
  */
-export function deliverEventInTx(
+export function resumeReviewWaitInTx(
   deps: EngineDeps,
   tx: Tx,
   at: At,
-  key: string,
-  payload: unknown,
-  port = "event",
+  reviewId: string,
+  decision: unknown,
+  port: "approved" | "rejected",
 ) {
-  return resume(
-    deps,
-    tx,
-    at,
-    { waitKey: key },
-    { status: "succeeded", port, output: payload ?? {} },
-  );
+  const outcome = { status: "succeeded", port, output: decision } as const;
+  return resume(deps, tx, at, { waitKey: reviewWaitKey(reviewId) }, outcome);
 }
 
-/** An event for a waiting execution (see deliverEventInTx), in a transaction of its own. */
-export function deliverEvent(
+/**
+ * A signal for an execution waiting for an event (a wait-for-event node) with `key`: the
+ * step continues on "event" with the payload as its output. A review's wait is refused here:
+ * only a decision on the review (or its expiry) ends it.
+ */
+export async function deliverSignal(
   deps: EngineDeps,
   at: At,
   key: string,
   payload: unknown,
 ): Promise<boolean> {
-  return withTenant(deps.db, at.orgId, (tx) => deliverEventInTx(deps, tx, at, key, payload));
+  if (isReviewWaitKey(key)) {
+    throw new AppError(
+      "BAD_REQUEST",
+      `key: "${key}" is a review's wait, which only a decision on the review ends (reviews.decide)`,
+      { field: "key" },
+    );
+  }
+  const outcome = { status: "succeeded", port: "event", output: payload ?? {} } as const;
+  return withTenant(deps.db, at.orgId, (tx) => resume(deps, tx, at, { waitKey: key }, outcome));
 }
 
 /** The wait's timeout job: continue on the wait's timeout port, or fail when it has none. */
@@ -79,7 +89,7 @@ export function expireWait(deps: EngineDeps, job: At & { nodeId: string }) {
       : { status: "failed", error: "timed out waiting for the event" };
     const resumed = await resume(deps, tx, job, { nodeId: job.nodeId }, outcome);
     // a review node's wait ends with its review: nobody decided in time
-    const reviewId = step.waitKey?.startsWith("review:") ? step.waitKey.slice(7) : undefined;
+    const reviewId = reviewIdOfWaitKey(step.waitKey);
     if (resumed && reviewId) {
       await recordReviewExpiry(tx, deps.webhooks, { ...job, reviewId });
     }

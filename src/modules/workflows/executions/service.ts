@@ -8,7 +8,7 @@ import { withTenant } from "../../../db/tenant.ts";
 import { AppError, badRequest, conflict, notFound } from "../../../lib/errors.ts";
 import { recordAudit } from "../../audit/record.ts";
 import type { EngineDeps } from "../engine/deps.ts";
-import { deliverEvent } from "../engine/events.ts";
+import { deliverSignal } from "../engine/events.ts";
 import { logView } from "../engine/log-view.ts";
 import * as engineRepo from "../engine/repo.ts";
 import { authorizedWorkflow } from "../service.ts";
@@ -160,7 +160,7 @@ export function cancelExecution(ctx: MemberContext, input: z.input<typeof execut
   });
 }
 
-/** Resumes an execution parked on a wait-for-event node with this key. */
+/** Resumes an execution parked on a wait-for-event node with this key (never a review's wait). */
 export async function signalExecution(
   deps: EngineDeps,
   ctx: MemberContext,
@@ -168,7 +168,7 @@ export async function signalExecution(
 ) {
   const { executionId, key, payload } = executionInputs.signal.parse(input);
   await withTenant(ctx.db, ctx.orgId, (tx) => authorizedExecution(tx, ctx, executionId, "run"));
-  const delivered = await deliverEvent(deps, { orgId: ctx.orgId, executionId }, key, payload);
+  const delivered = await deliverSignal(deps, { orgId: ctx.orgId, executionId }, key, payload);
   if (!delivered)
     throw new AppError("CONFLICT", `Nothing in this execution is waiting for "${key}"`);
   return { executionId, resumed: true };

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { MAX_REVIEW_SECONDS } from "../../reviews/inputs.ts";
+import { reviewWaitKey } from "../engine/wait-keys.ts";
 import { notifyReviewers } from "./review-notify.ts";
 import { defineNode } from "./types.ts";
 
@@ -65,7 +66,7 @@ export const reviewNode = defineNode({
       await notifyReviewers(ctx, parameters.notify.channel, raised);
     return {
       wait: {
-        key: `review:${raised.reviewId}`,
+        key: reviewWaitKey(raised.reviewId),
         timeoutMs: Math.max(0, raised.expiresAt.getTime() - Date.now()),
         timeoutPort: parameters.onExpiry === "branch" ? "expired" : null,
       },

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isReviewWaitKey } from "../engine/wait-keys.ts";
 import { defineNode } from "./types.ts";
 
 const MAX_WAIT_MS = 30 * 24 * 60 * 60 * 1000;
@@ -13,7 +14,11 @@ export const waitForEvent = defineNode({
   displayName: "Wait for event",
   kind: "action",
   parameters: z.strictObject({
-    key: z.string().min(1).max(200),
+    key: z
+      .string()
+      .min(1)
+      .max(200)
+      .refine((key) => !isReviewWaitKey(key), "may not start with review: (a review's own wait)"),
     timeoutSeconds: z
       .number()
       .int()
