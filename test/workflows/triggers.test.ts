@@ -154,6 +154,56 @@ describe("schedule trigger", () => {
     });
     expect(error.error.message).toContain("cron");
   });
+
+  const withTrigger = (parameters: Record<string, string>) => ({
+    nodes: [{ id: "tick", type: "schedule_trigger", parameters }],
+  });
+  const saveError = async (parameters: Record<string, string>) => {
+    const { id } = await owner.mutate<{ id: string }>("workflows.create", { name: "bad schedule" });
+    const error = await owner.trpcError("mutate", "workflows.saveDefinition", {
+      workflowId: id,
+      definition: withTrigger(parameters),
+    });
+    return { status: error.status, message: error.error.message, schedules: await schedules(id) };
+  };
+
+  it.each([
+    ["a minute out of range", "99 * * * *"],
+    ["a day of week out of range", "0 0 * * 8"],
+    ["letters in a field", "a b c d e"],
+    ["a date that never comes", "0 0 31 2 *"],
+  ])(
+    "refuses %s on save, as the queue's cron parser would, naming parameters.cron",
+    async (_what, cron) => {
+      const refused = await saveError({ cron });
+      expect(refused.status).toBe(400);
+      expect(refused.message).toContain('node "tick": parameters.cron');
+      expect(refused.schedules).toEqual([]);
+    },
+  );
+
+  it("refuses an unknown time zone on save, naming parameters.timezone", async () => {
+    const refused = await saveError({ cron: "0 9 * * 1-5", timezone: "Mars/Olympus" });
+    expect(refused.status).toBe(400);
+    expect(refused.message).toContain('node "tick": parameters.timezone');
+    expect(refused.schedules).toEqual([]);
+  });
+
+  it("refuses an expression as the cron or time zone: the schedule is registered when saved", async () => {
+    const cron = await saveError({ cron: "{{ a }} * * *" });
+    expect(cron.status).toBe(400);
+    expect(cron.message).toContain("parameters.cron must be literal");
+    const timezone = await saveError({ cron: "* * * * *", timezone: "{{ trigger.tz }}" });
+    expect(timezone.message).toContain("parameters.timezone must be literal");
+  });
+
+  it("accepts a valid cron expression in a named time zone", async () => {
+    const wf = await workflowWith(
+      owner,
+      withTrigger({ cron: "30 8 * * 1-5", timezone: "Europe/Berlin" }),
+    );
+    expect(await schedules(wf.id)).toEqual([{ cron: "30 8 * * 1-5" }]);
+  });
 });
 
 it("never writes a webhook secret to the log", async () => {

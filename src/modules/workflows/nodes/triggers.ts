@@ -1,3 +1,4 @@
+import { CronExpressionParser } from "cron-parser";
 import { z } from "zod";
 import { defineNode } from "./types.ts";
 
@@ -19,16 +20,47 @@ export const webhookTrigger = defineNode({
   run: async () => ({ output: {} }),
 });
 
-/** Five-field cron: minute hour day-of-month month day-of-week. */
+/**
+ * Five-field cron: minute hour day-of-month month day-of-week. Read by cron-parser as the job
+ * queue reads it when it registers and fires the schedule, so what saves is what runs.
+ */
 const cron = z
   .string()
   .trim()
-  .regex(/^(\S+\s+){4}\S+$/, "must be a five-field cron expression, e.g. */5 * * * *");
+  .regex(/^(\S+\s+){4}\S+$/, "must be a five-field cron expression, e.g. */5 * * * *")
+  .superRefine((value, ctx) => {
+    try {
+      CronExpressionParser.parse(value, { tz: "UTC", strict: false });
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: `is not a valid cron expression: ${reason(error)}` });
+    }
+  });
+
+/** An IANA time zone; the queue's parser only resolves it against a date, so one is given. */
+const timezone = z
+  .string()
+  .min(1)
+  .default("UTC")
+  .refine(
+    (tz) => {
+      try {
+        CronExpressionParser.parse("* * * * *", { tz, strict: false, currentDate: new Date() });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: "is not a known time zone (an IANA name such as Europe/Berlin)" },
+  );
+
+const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export const scheduleTrigger = defineNode({
   type: "schedule_trigger",
   displayName: "Schedule",
   kind: "trigger",
-  parameters: z.strictObject({ cron, timezone: z.string().min(1).default("UTC") }),
+  parameters: z.strictObject({ cron, timezone }),
+  // registered with the queue when the definition is saved, not evaluated per execution
+  literalFields: ["cron", "timezone"],
   run: async () => ({ output: {} }),
 });
