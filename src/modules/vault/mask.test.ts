@@ -108,6 +108,14 @@ describe("SecretMask", () => {
     expect(pg.apply(["s@cret", "s%40cret"])).toEqual([MASK, MASK]);
   });
 
+  it("hides every character of overlapping secrets", () => {
+    const mask = maskOf(
+      { type: "http_bearer", settings: {}, secret: { token: "abcdef" } },
+      { type: "http_bearer", settings: {}, secret: { token: "defghi" } },
+    );
+    expect(mask.text("1 abcdefghi 2 defghi")).toBe(`1 ${MASK} 2 ${MASK}`);
+  });
+
   it("leaves secrets shorter than four characters alone", () => {
     const mask = maskOf({ type: "http_bearer", settings: {}, secret: { token: "abc" } });
     expect(mask.text("abcabc")).toBe("abcabc");

@@ -55,23 +55,40 @@ function secretValues(credential: UnsealedCredential): string[] {
  * (dates, booleans, null) passes through unchanged.
  */
 export class SecretMask {
-  // Longest first, so a value is replaced whole before any shorter form inside it.
-  private forms: string[] = [];
+  private forms = new Set<string>();
+  private pattern: RegExp | undefined;
 
   add(credential: UnsealedCredential): void {
-    const fresh = secretValues(credential)
-      .filter((value) => value.length >= MIN_MASKED_CHARS)
-      .flatMap(revealingForms)
-      .filter((form) => form.length >= MIN_MASKED_CHARS);
-    this.forms = [...new Set([...this.forms, ...fresh])].sort((a, b) => b.length - a.length);
+    for (const value of secretValues(credential)) {
+      if (value.length < MIN_MASKED_CHARS) continue;
+      for (const form of revealingForms(value)) {
+        if (form.length >= MIN_MASKED_CHARS) this.forms.add(form);
+      }
+    }
+    // Finds in one pass whether a string holds any form at all; most hold none.
+    const alternatives = [...this.forms].map(escapeRegExp);
+    this.pattern = alternatives.length ? new RegExp(alternatives.join("|")) : undefined;
   }
 
+  /** `value` with every character of every occurrence of a form (overlapping too) masked. */
   text(value: string): string {
-    return this.forms.reduce((text, form) => text.replaceAll(form, MASK), value);
+    if (!this.pattern?.test(value)) return value;
+    const hidden = new Uint8Array(value.length);
+    for (const form of this.forms) {
+      for (let at = value.indexOf(form); at !== -1; at = value.indexOf(form, at + 1)) {
+        hidden.fill(1, at, at + form.length);
+      }
+    }
+    const parts: string[] = [];
+    for (let start = 0, end = 0; start < value.length; start = end) {
+      while (end < value.length && hidden[end] === hidden[start]) end++;
+      parts.push(hidden[start] ? MASK : value.slice(start, end));
+    }
+    return parts.join("");
   }
 
   apply(value: unknown): unknown {
-    if (this.forms.length === 0) return value;
+    if (!this.pattern) return value;
     if (typeof value === "string") return this.text(value);
     if (typeof value === "number" || typeof value === "bigint") {
       const masked = this.text(String(value));
@@ -92,3 +109,5 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   const prototype = Object.getPrototypeOf(value);
   return prototype === Object.prototype || prototype === null;
 }
+
+const escapeRegExp = (text: string) => text.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&");
