@@ -5,12 +5,14 @@ import {
   anyReviewerRoles,
   apiScopes,
   assetLevels,
+  reviewNodeActions,
   rolePermissions,
   roles,
   rolesWithoutGrants,
 } from "../src/access/statements.ts";
 
 const cell = { any: "✓", granted: "granted", routed: "routed" } as const;
+const codeList = (actions: readonly string[]) => actions.map((a) => `\`${a}\``).join(", ");
 
 /** docs/ACCESS.md, rendered from the statements so the document cannot drift from the code. */
 export function renderAccessDoc(): string {
@@ -73,6 +75,10 @@ ${scopes.join("\n")}
   leave; ownership moves with the explicit \`orgs.transferOwnership\`.
 - A review is routed to the members it names, and — when it is "for any reviewer" — to every
   ${anyReviewerRoles.join(", ")}. A member always sees the reviews routed to them.
+- A workflow's review node acts with its author's authority: saving one needs
+  ${codeList(reviewNodeActions.raises)}, and ${codeList(reviewNodeActions.notifies)} when it notifies (approve/reject
+  links, a public link); each run checks the same against the version's author and fails the
+  node, raising nothing, when the author no longer holds them.
 - An object of another organization answers 404, whatever the role.
 - Refusal on an asset the member cannot even view answers 404, otherwise 403.
 `;

@@ -11,6 +11,7 @@ import {
   assetLevels,
   ownerOnlyRoles,
   type Role,
+  reviewNodeActions,
   rolePermissions,
   rolesWithoutGrants,
   type Scope,
@@ -142,6 +143,23 @@ export function assertMayManageRole(
     (target.currentRole && ownerOnlyRoles.includes(target.currentRole));
   if (touchesOwner && ctx.role !== "OWNER") {
     throw forbidden("Only an OWNER may grant the OWNER role or change an OWNER's membership");
+  }
+}
+
+/**
+ * A review node acts with its author's authority (`reviewNodeActions`): checked against the
+ * member saving it and, on every run, against the version's author.
+ */
+export function authorizeReviewNode(
+  ctx: MemberContext,
+  node: { nodeId: string; notifies: boolean },
+): void {
+  for (const action of reviewNodeActions[node.notifies ? "notifies" : "raises"]) {
+    if (!isAllowed(ctx, action)) {
+      throw forbidden(
+        `node "${node.nodeId}": a review node${node.notifies ? " that notifies" : ""} needs ${action}, which the role ${ctx.role} of its author does not hold`,
+      );
+    }
   }
 }
 

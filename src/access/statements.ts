@@ -65,6 +65,17 @@ export const rolePermissions: Record<Role, Partial<Record<Action, Scope>>> = {
   },
 };
 
+/**
+ * A workflow's review node raises a review — and, when it notifies, issues approve/reject
+ * links and perhaps a public link — on its author's behalf. The member saving it must hold
+ * these actions, and so must the version's author each time it runs: a workflow never does
+ * more than its author may do by hand.
+ */
+export const reviewNodeActions = {
+  raises: ["review:create"],
+  notifies: ["review:create", "review:link"],
+} as const satisfies Record<string, readonly Action[]>;
+
 /** Assets with per-member sharing, and what each access level lets a member do. */
 export const assetLevels = {
   workflow: { view: ["view"], edit: ["view", "edit", "run", "delete", "share"] },

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isAllowed } from "../../access/authorize.ts";
+import { authorizeReviewNode, isAllowed } from "../../access/authorize.ts";
 import type { MemberContext } from "../../access/context.ts";
 import type { Tx } from "../../db/client.ts";
 import { withTenant } from "../../db/tenant.ts";
@@ -12,6 +12,7 @@ import type { WorkflowDefinition } from "./definition.ts";
 import type { EngineDeps } from "./engine/deps.ts";
 import { findVersion } from "./engine/repo.ts";
 import { syncSchedule } from "./engine/schedules.ts";
+import { reviewNode } from "./nodes/review.ts";
 import * as repo from "./repo.ts";
 import { authorizedWorkflow } from "./service.ts";
 import { type CredentialCheck, validateDefinition } from "./validate.ts";
@@ -44,7 +45,8 @@ const usesWebhook = (definition: WorkflowDefinition) =>
 
 /**
  * Validates and saves a new version; it becomes the one new executions run, with the saving
- * member's authority over credentials. A first webhook trigger gets its secret, shown once.
+ * member's authority over credentials and reviews (a review node needs the saver to hold what
+ * it does). A first webhook trigger gets its secret, shown once.
  */
 export function saveDefinition(
   engine: Pick<EngineDeps, "schedules">,
@@ -55,6 +57,10 @@ export function saveDefinition(
   return withTenant(ctx.db, ctx.orgId, async (tx) => {
     const workflow = await authorizedWorkflow(tx, ctx, workflowId, "edit");
     const definition = await validateDefinition(raw, credentialCheck(tx, ctx));
+    for (const node of definition.nodes.filter((n) => n.type === reviewNode.type)) {
+      const notifies = node.parameters.notify !== undefined;
+      authorizeReviewNode(ctx, { nodeId: node.id, notifies });
+    }
     const version = (workflow.currentVersion ?? 0) + 1;
     await repo.insertVersion(tx, ctx, workflowId, { number: version, definition });
     await repo.setCurrentVersion(tx, ctx, workflowId, version);

@@ -1,3 +1,4 @@
+import { authorizeReviewNode } from "../../../access/authorize.ts";
 import type { MemberContext } from "../../../access/context.ts";
 import { withTenant } from "../../../db/tenant.ts";
 import { insertReview } from "../../reviews/service.ts";
@@ -13,6 +14,8 @@ export function raiseReview(
   request: ReviewRequest,
 ): Promise<RaisedReview> {
   const { publicLink, quickActionsFor, ...review } = request;
+  const notifies = publicLink || quickActionsFor.length > 0;
+  authorizeReviewNode(ctx, { nodeId: source.nodeId, notifies });
   return withTenant(deps.db, ctx.orgId, async (tx) => {
     const created = await insertReview(
       tx,
