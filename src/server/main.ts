@@ -9,11 +9,16 @@ import { createApp } from "./app.ts";
 import { bootstrap, shutdown } from "./bootstrap.ts";
 import type { AppDeps } from "./deps.ts";
 import { claimEmbeddedDatabase } from "./pid-file.ts";
+import { ensureWebBuild } from "./web-build.ts";
 
 const DRAIN_TIMEOUT_MS = 10_000;
 
-/** Serves Fluxo until SIGTERM/SIGINT, then drains in-flight requests and closes the database. */
+/**
+ * Builds the web app if stale, serves Fluxo until SIGTERM/SIGINT, then drains in-flight
+ * requests and closes the database.
+ */
 export async function serveFluxo(config: Config, logger: Logger): Promise<void> {
+  await ensureWebBuild((message) => logger.info(message));
   const deps = await bootstrap(config, logger);
   const releaseDatabase = config.databaseUrl ? () => {} : claimEmbeddedDatabase(config.dataDir);
   const app = createApp(deps);

@@ -1,0 +1,14 @@
+import { AuthError } from "./auth.ts";
+import { isApiError } from "./trpc.ts";
+
+/** The message the API gave, for error states and toasts. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error && error.message) return error.message;
+  return "Something went wrong";
+}
+
+/** True when the request failed because nobody is signed in (the session expired). */
+export function isUnauthorized(error: unknown): boolean {
+  if (isApiError(error)) return error.data?.httpStatus === 401;
+  return error instanceof AuthError && error.status === 401;
+}

@@ -1,0 +1,17 @@
+import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
+import type { AppRouter } from "../../../src/trpc/router.ts";
+
+/**
+ * The typed API client. Pages call it inside TanStack Query hooks:
+ * `useQuery({ queryKey: ["members.list"], queryFn: () => api.members.list.query() })`.
+ * The session cookie goes along (same origin); nothing is kept in localStorage.
+ */
+export const api = createTRPCClient<AppRouter>({
+  links: [httpBatchLink({ url: "/trpc", maxURLLength: 2000 })],
+});
+
+export type ApiError = TRPCClientError<AppRouter>;
+
+export function isApiError(error: unknown): error is ApiError {
+  return error instanceof TRPCClientError;
+}

@@ -1,0 +1,110 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import type { Role } from "../../../../src/access/statements.ts";
+import { Button } from "../../components/ui/button.tsx";
+import { ConfirmDialog } from "../../components/ui/dialog.tsx";
+import { SelectField } from "../../components/ui/field.tsx";
+import { Cell } from "../../components/ui/table.tsx";
+import { toast } from "../../components/ui/toast.tsx";
+import { usePermissions } from "../../lib/permissions.ts";
+import { meQuery } from "../../lib/queries.ts";
+import { api } from "../../lib/trpc.ts";
+import { roleOptions } from "./members-page.tsx";
+
+interface Member {
+  id: string;
+  userId: string;
+  name: string;
+  email: string;
+  role: string;
+}
+
+type Pending = "remove" | "transfer" | null;
+
+/** One member with the controls the viewer's role allows (the server decides again). */
+export function MemberRow({ member }: { member: Member }) {
+  const { can } = usePermissions();
+  const { data: me } = useQuery(meQuery);
+  const queryClient = useQueryClient();
+  const [confirm, setConfirm] = useState<Pending>(null);
+  const refresh = () => queryClient.invalidateQueries({ queryKey: ["members.list"] });
+  const isMe = member.userId === me?.userId;
+
+  const updateRole = useMutation({
+    mutationFn: (role: string) =>
+      api.members.updateRole.mutate({ memberId: member.id, role: role as Role }),
+    onSuccess: () => {
+      toast.success(`${member.email} is now ${updateRole.variables?.toLowerCase()}`);
+      return refresh();
+    },
+    onError: refresh,
+  });
+  const remove = useMutation({
+    mutationFn: () => api.members.remove.mutate({ memberId: member.id }),
+    onSuccess: () => {
+      toast.success(`Removed ${member.email}`);
+      setConfirm(null);
+      return refresh();
+    },
+  });
+  const transfer = useMutation({
+    mutationFn: () => api.orgs.transferOwnership.mutate({ memberId: member.id }),
+    onSuccess: () => {
+      toast.success(`${member.email} now owns the organization`);
+      setConfirm(null);
+      queryClient.clear();
+    },
+  });
+
+  return (
+    <tr>
+      <Cell>{member.name}</Cell>
+      <Cell>{member.email}</Cell>
+      <Cell>
+        {can("member:update_role") && !isMe ? (
+          <SelectField
+            label={`Role of ${member.email}`}
+            value={member.role}
+            disabled={updateRole.isPending}
+            onChange={(e) => updateRole.mutate(e.target.value)}
+            options={roleOptions}
+          />
+        ) : (
+          member.role.toLowerCase()
+        )}
+      </Cell>
+      <Cell>
+        <div className="flex gap-2">
+          {can("member:remove") && !isMe && (
+            <Button variant="ghost" onClick={() => setConfirm("remove")}>
+              Remove {member.email}
+            </Button>
+          )}
+          {can("org:transfer") && !isMe && (
+            <Button variant="ghost" onClick={() => setConfirm("transfer")}>
+              Make {member.email} owner
+            </Button>
+          )}
+        </div>
+        <ConfirmDialog
+          open={confirm === "remove"}
+          onOpenChange={(open) => !open && setConfirm(null)}
+          title={`Remove ${member.email}?`}
+          description="They lose access to this organization at once."
+          confirmLabel="Remove"
+          pending={remove.isPending}
+          onConfirm={() => remove.mutate()}
+        />
+        <ConfirmDialog
+          open={confirm === "transfer"}
+          onOpenChange={(open) => !open && setConfirm(null)}
+          title={`Transfer ownership to ${member.email}?`}
+          description="They become the owner; you stay a member with the admin role."
+          confirmLabel="Transfer ownership"
+          pending={transfer.isPending}
+          onConfirm={() => transfer.mutate()}
+        />
+      </Cell>
+    </tr>
+  );
+}

@@ -1,0 +1,147 @@
+import type { QueryClient } from "@tanstack/react-query";
+import {
+  createRootRouteWithContext,
+  createRoute,
+  createRouter,
+  Outlet,
+  redirect,
+} from "@tanstack/react-router";
+import { Toaster } from "./components/ui/toast.tsx";
+import { isUnauthorized } from "./lib/errors.ts";
+import { meQuery } from "./lib/queries.ts";
+import { AppShell } from "./pages/app/app-shell.tsx";
+import { ChooseOrganizationPage } from "./pages/app/choose-organization.tsx";
+import { HomePage } from "./pages/app/home.tsx";
+import { OrgGate } from "./pages/app/org-gate.tsx";
+import { PlaceholderPage } from "./pages/app/placeholder.tsx";
+import { ForgotPasswordPage, ResetPasswordPage } from "./pages/auth/password-reset.tsx";
+import { SignInPage } from "./pages/auth/sign-in.tsx";
+import { SignUpPage } from "./pages/auth/sign-up.tsx";
+import { EmailVerifiedPage, VerifyEmailPage } from "./pages/auth/verify-email.tsx";
+import { AcceptInvitationPage } from "./pages/invitations/accept.tsx";
+import { MembersPage } from "./pages/members/members-page.tsx";
+
+const rootRoute = createRootRouteWithContext<{ queryClient: QueryClient }>()({
+  component: () => (
+    <>
+      <Outlet />
+      <Toaster />
+    </>
+  ),
+});
+
+/** Where to come back to after signing in: a path on this app only. */
+const redirectSearch = (search: Record<string, unknown>): { redirect?: string } => ({
+  redirect:
+    typeof search.redirect === "string" && /^\/(?!\/)/.test(search.redirect)
+      ? search.redirect
+      : undefined,
+});
+const stringParam = (value: unknown) => (typeof value === "string" ? value : undefined);
+
+// Public pages: reachable signed out; mail links land here.
+const signInRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/sign-in",
+  validateSearch: redirectSearch,
+  component: SignInPage,
+});
+const signUpRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/sign-up",
+  validateSearch: redirectSearch,
+  component: SignUpPage,
+});
+const verifyEmailRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/verify-email",
+  validateSearch: (search): { email?: string } => ({ email: stringParam(search.email) }),
+  component: VerifyEmailPage,
+});
+const emailVerifiedRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/email-verified",
+  validateSearch: (search): { error?: string } => ({ error: stringParam(search.error) }),
+  component: EmailVerifiedPage,
+});
+const forgotPasswordRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/forgot-password",
+  component: ForgotPasswordPage,
+});
+const resetPasswordRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/reset-password",
+  validateSearch: (search): { token?: string } => ({ token: stringParam(search.token) }),
+  component: ResetPasswordPage,
+});
+const acceptInvitationRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: "/invitations/accept",
+  validateSearch: (search): { token?: string } => ({ token: stringParam(search.token) }),
+  component: AcceptInvitationPage,
+});
+
+// Signed-in pages: the shell loads `me` first and sends anonymous visitors to sign in.
+const appRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  id: "app",
+  beforeLoad: async ({ context, location }) => {
+    try {
+      await context.queryClient.ensureQueryData(meQuery);
+    } catch (error) {
+      if (!isUnauthorized(error)) throw error;
+      throw redirect({ to: "/sign-in", search: { redirect: location.href } });
+    }
+  },
+  component: AppShell,
+});
+const chooseOrganizationRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/organizations",
+  component: ChooseOrganizationPage,
+});
+const accountRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/account",
+  component: () => <PlaceholderPage title="Account" />,
+});
+
+// Organization pages: need an active organization (else: choose or create one).
+const orgRoute = createRoute({ getParentRoute: () => appRoute, id: "org", component: OrgGate });
+const orgPage = (path: string, component: () => React.ReactNode) =>
+  createRoute({ getParentRoute: () => orgRoute, path, component });
+
+const routeTree = rootRoute.addChildren([
+  signInRoute,
+  signUpRoute,
+  verifyEmailRoute,
+  emailVerifiedRoute,
+  forgotPasswordRoute,
+  resetPasswordRoute,
+  acceptInvitationRoute,
+  appRoute.addChildren([
+    chooseOrganizationRoute,
+    accountRoute,
+    orgRoute.addChildren([
+      orgPage("/", HomePage),
+      orgPage("/members", MembersPage),
+      orgPage("/reviews", () => <PlaceholderPage title="Reviews" />),
+      orgPage("/workflows", () => <PlaceholderPage title="Workflows" />),
+      orgPage("/credentials", () => <PlaceholderPage title="Credentials" />),
+      orgPage("/api-keys", () => <PlaceholderPage title="API keys" />),
+      orgPage("/webhooks", () => <PlaceholderPage title="Webhooks" />),
+      orgPage("/audit", () => <PlaceholderPage title="Audit log" />),
+    ]),
+  ]),
+]);
+
+export function createAppRouter(queryClient: QueryClient) {
+  return createRouter({ routeTree, context: { queryClient }, defaultPreload: "intent" });
+}
+
+declare module "@tanstack/react-router" {
+  interface Register {
+    router: ReturnType<typeof createAppRouter>;
+  }
+}
