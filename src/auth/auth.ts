@@ -8,9 +8,13 @@ import type { Mailer } from "../lib/mailer.ts";
 import { recordSecurityEvent } from "../modules/audit/record.ts";
 import { CLIENT_IP_HEADER, requestMeta } from "./request-meta.ts";
 import { securityEventHooks } from "./security-events.ts";
+import { accountSignInThrottle } from "./sign-in-throttle.ts";
 import { linkingProviders, socialIdentityGate, socialProviderOptions } from "./social.ts";
 
 export { CLIENT_IP_HEADER };
+
+/** The web app's landing page for verification links. */
+const VERIFIED_PAGE = "/email-verified";
 
 export interface AuthDeps {
   config: Config;
@@ -21,6 +25,7 @@ export interface AuthDeps {
 
 export function createAuth({ config, db, mailer, logger }: AuthDeps) {
   const authLogger = logger.child({ component: "better-auth" });
+  const signInThrottle = accountSignInThrottle();
   return betterAuth({
     appName: "Fluxo",
     baseURL: config.baseUrl,
@@ -42,14 +47,17 @@ export function createAuth({ config, db, mailer, logger }: AuthDeps) {
       maxPasswordLength: 128,
       resetPasswordTokenExpiresIn: 60 * 60,
       revokeSessionsOnPasswordReset: true,
-      sendResetPassword: async ({ user: u, url }) => {
+      // The link opens the web app's reset page, which posts the token with the new password.
+      sendResetPassword: async ({ user: u, token }) => {
+        const link = `${config.baseUrl}/reset-password?token=${encodeURIComponent(token)}`;
         await mailer.send({
           to: u.email,
           subject: "Reset your Fluxo password",
-          text: `Someone asked to reset the password of your Fluxo account.\n\nReset it within one hour: ${url}\n\nIf this was not you, ignore this message.`,
+          text: `Someone asked to reset the password of your Fluxo account.\n\nReset it within one hour: ${link}\n\nIf this was not you, ignore this message.`,
         });
       },
       onPasswordReset: async ({ user: u }, request) => {
+        signInThrottle.forget(u.email);
         await recordSecurityEvent(
           db,
           { userId: u.id, action: "user.password_reset" },
@@ -62,10 +70,14 @@ export function createAuth({ config, db, mailer, logger }: AuthDeps) {
       autoSignInAfterVerification: false,
       expiresIn: 24 * 60 * 60,
       sendVerificationEmail: async ({ user: u, url }) => {
+        // Whoever asked for the mail, the link verifies and then lands on the web app's page
+        // (which shows success, or the error Better Auth appends).
+        const link = new URL(url);
+        link.searchParams.set("callbackURL", VERIFIED_PAGE);
         await mailer.send({
           to: u.email,
           subject: "Verify your e-mail address for Fluxo",
-          text: `Welcome to Fluxo.\n\nVerify your e-mail address within 24 hours: ${url}\n`,
+          text: `Welcome to Fluxo.\n\nVerify your e-mail address within 24 hours: ${link}\n`,
         });
       },
     },
@@ -80,6 +92,7 @@ export function createAuth({ config, db, mailer, logger }: AuthDeps) {
         activeOrganizationId: { type: "string", required: false, input: false },
       },
     },
+    // Per client address (IPv6: per /64); the per-account limit is in the hooks below.
     rateLimit: {
       enabled: true,
       storage: "memory",
@@ -99,7 +112,7 @@ export function createAuth({ config, db, mailer, logger }: AuthDeps) {
       disableOriginCheck: false,
       disableCSRFCheck: false,
       useSecureCookies: config.baseUrl.startsWith("https://"),
-      ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
+      ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER], ipv6Subnet: 64 },
     },
     socialProviders: socialProviderOptions(config),
     user: { validateUserInfo: socialIdentityGate(config) },
@@ -114,6 +127,7 @@ export function createAuth({ config, db, mailer, logger }: AuthDeps) {
         allowUnlinkingAll: false,
       },
     },
+    hooks: { before: signInThrottle.before, after: signInThrottle.after },
     databaseHooks: securityEventHooks(db),
   });
 }

@@ -48,6 +48,10 @@ export function fixedWindowLimiter(limit: number, windowMs: number, maxKeys = DE
       window.count++;
       return window.count > limit ? retryAfter(window, now) : 0;
     },
+    /** Drops the count of `key`, e.g. once its owner proved who they are. */
+    forget(key: string): void {
+      windows.delete(key);
+    },
     /** Keys currently tracked (for tests and metrics). */
     get size() {
       return windows.size;
