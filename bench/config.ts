@@ -21,6 +21,7 @@ export function benchConfig(overrides: Partial<Config> = {}): Config {
     orgConcurrency: 20, // the default of FLUXO_ORG_CONCURRENCY
     webhookRatePerMinute: 10_000_000,
     apiRatePerMinute: 10_000_000,
+    trpcRatePerMinute: 10_000_000,
     inProcessWorker: false,
     reviewMaxSeconds: 720 * 3600,
     smtpUrl: undefined,

@@ -31,6 +31,8 @@ export interface Config {
   webhookRatePerMinute: number;
   /** REST API requests accepted per API key per minute (FLUXO_API_RATE_PER_MINUTE). */
   apiRatePerMinute: number;
+  /** tRPC calls accepted per signed-in user per minute (FLUXO_TRPC_RATE_PER_MINUTE). */
+  trpcRatePerMinute: number;
   /** The longest a review may stay open, in seconds (FLUXO_REVIEW_MAX_HOURS). */
   reviewMaxSeconds: number;
   /** `npm start` runs the engine's workers in the server process unless this is false. */
@@ -86,6 +88,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     orgConcurrency: env.FLUXO_ORG_CONCURRENCY,
     webhookRatePerMinute: env.FLUXO_WEBHOOK_RATE_PER_MINUTE,
     apiRatePerMinute: env.FLUXO_API_RATE_PER_MINUTE,
+    trpcRatePerMinute: env.FLUXO_TRPC_RATE_PER_MINUTE,
     inProcessWorker: env.FLUXO_IN_PROCESS_WORKER === "true",
     reviewMaxSeconds: Math.round(env.FLUXO_REVIEW_MAX_HOURS * 3600),
     socialProviders: socialProviderClients(env),

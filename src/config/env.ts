@@ -45,6 +45,7 @@ const envSchema = z.object({
   FLUXO_ORG_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(20),
   FLUXO_WEBHOOK_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
   FLUXO_API_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  FLUXO_TRPC_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   FLUXO_REVIEW_MAX_HOURS: z.coerce.number().min(1).max(720).default(720),
   FLUXO_IN_PROCESS_WORKER: z.enum(["true", "false"]).default("true"),
   GOOGLE_CLIENT_ID: z.string().optional(),

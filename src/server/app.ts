@@ -1,4 +1,3 @@
-import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
@@ -7,7 +6,7 @@ import { CLIENT_IP_HEADER } from "../auth/auth.ts";
 import { toHttpStatus, toPublicError } from "../lib/error-map.ts";
 import { type Logger, redactPath } from "../lib/logger.ts";
 import { createRestApi } from "../rest/app.ts";
-import { appRouter } from "../trpc/router.ts";
+import { trpcHandler } from "../trpc/handler.ts";
 import { apiDocsRoutes } from "./api-docs.ts";
 import { clientIpResolver } from "./client-ip.ts";
 import type { AppDeps } from "./deps.ts";
@@ -42,19 +41,7 @@ export function createApp(deps: AppDeps) {
   });
 
   app.use("/trpc/*", requireSameOrigin([deps.config.baseUrl]));
-  app.all("/trpc/*", (c) =>
-    fetchRequestHandler({
-      endpoint: "/trpc",
-      req: c.req.raw,
-      router: appRouter,
-      createContext: () => ({ deps, headers: c.req.raw.headers, meta: c.get("meta") }),
-      onError: ({ error, path }) => {
-        if (error.code === "INTERNAL_SERVER_ERROR") {
-          c.get("log").error({ err: error.cause ?? error, path }, "tRPC procedure failed");
-        }
-      },
-    }),
-  );
+  app.all("/trpc/*", trpcHandler(deps));
 
   app.notFound((c) => c.json({ error: { code: "NOT_FOUND", message: "Not found" } }, 404));
   app.onError((error, c) => {

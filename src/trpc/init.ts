@@ -5,11 +5,16 @@ import { loadMemberContext, loadUserContext } from "../auth/context.ts";
 import { toPublicError, toTrpcCode } from "../lib/error-map.ts";
 import { AppError } from "../lib/errors.ts";
 import type { AppDeps } from "../server/deps.ts";
+import type { fixedWindowLimiter } from "../server/rate-limit.ts";
 
 export interface TrpcContext {
   deps: AppDeps;
   headers: Headers;
   meta: RequestMeta;
+  /** Headers of the HTTP response (e.g. Retry-After). */
+  resHeaders: Headers;
+  /** Calls per signed-in user and minute (FLUXO_TRPC_RATE_PER_MINUTE). */
+  callsPerUser: ReturnType<typeof fixedWindowLimiter>;
 }
 
 const t = initTRPC.context<TrpcContext>().create({
@@ -64,6 +69,13 @@ export const publicProcedure = t.procedure.use(mapAppErrors);
 export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const user = await loadUserContext(ctx.deps, ctx.headers, ctx.meta);
   if (!user) throw new AppError("UNAUTHORIZED", "Sign in first");
+  const wait = ctx.callsPerUser.hit(user.userId);
+  if (wait) {
+    ctx.resHeaders.set("Retry-After", String(wait));
+    throw new AppError("TOO_MANY_REQUESTS", `Too many requests; retry in ${wait} seconds`, {
+      retry_after: wait,
+    });
+  }
   return next({ ctx: { user } });
 });
 

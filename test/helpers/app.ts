@@ -25,6 +25,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     orgConcurrency: 20,
     webhookRatePerMinute: 6000,
     apiRatePerMinute: 600,
+    trpcRatePerMinute: 100_000, // tests poll executions; test/trpc-limits.test.ts sets its own
     inProcessWorker: false,
     reviewMaxSeconds: 720 * 3600,
     smtpUrl: undefined,
