@@ -53,7 +53,7 @@ describe("sign-up, verification, sign-in, sign-out", () => {
 
     const verified = await client.fetch(link);
     expect(verified.status).toBe(302);
-    expect(verified.headers.get("location")).toBe("/");
+    expect(verified.headers.get("location")).toBe("/email-verified");
     expect((await findUser(t, email)).emailVerified).toBe(true);
 
     expect((await signIn(client, email)).status).toBe(200);
@@ -70,7 +70,7 @@ describe("sign-up, verification, sign-in, sign-out", () => {
 
     const again = await client.fetch(link);
     expect(again.status).toBe(302);
-    expect(again.headers.get("location")).toBe("/");
+    expect(again.headers.get("location")).toBe("/email-verified");
     expect(again.headers.getSetCookie()).toEqual([]);
     expect(await sessionsOf(t, id)).toHaveLength(0);
     expect((await client.trpcError("query", "me")).status).toBe(401);
