@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { defaultBodyLimits } from "../src/config/body-limits.ts";
 import type { Config } from "../src/config/config.ts";
 import { parseKeyring } from "../src/modules/vault/keyring.ts";
 import { parseAllowlist } from "../src/net/allowlist.ts";
@@ -24,6 +25,7 @@ export function benchConfig(overrides: Partial<Config> = {}): Config {
     trpcRatePerMinute: 10_000_000,
     inProcessWorker: false,
     reviewMaxSeconds: 720 * 3600,
+    bodyLimits: defaultBodyLimits,
     smtpUrl: undefined,
     mailFrom: "Fluxo <no-reply@127.0.0.1>",
     trustedProxies: [],

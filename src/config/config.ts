@@ -1,5 +1,6 @@
 import { type Keyring, parseKeyring } from "../modules/vault/keyring.ts";
 import { type AllowEntry, AllowlistError, parseAllowlist } from "../net/allowlist.ts";
+import type { BodyLimits } from "./body-limits.ts";
 import { ConfigError, parseEnv, type RawEnv } from "./env.ts";
 import { loadOrCreateSecret } from "./secrets.ts";
 import {
@@ -35,6 +36,8 @@ export interface Config {
   trpcRatePerMinute: number;
   /** The longest a review may stay open, in seconds (FLUXO_REVIEW_MAX_HOURS). */
   reviewMaxSeconds: number;
+  /** The largest request body each surface reads (FLUXO_MAX_BODY_*). */
+  bodyLimits: BodyLimits;
   /** `npm start` runs the engine's workers in the server process unless this is false. */
   inProcessWorker: boolean;
   /**
@@ -91,6 +94,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     trpcRatePerMinute: env.FLUXO_TRPC_RATE_PER_MINUTE,
     inProcessWorker: env.FLUXO_IN_PROCESS_WORKER === "true",
     reviewMaxSeconds: Math.round(env.FLUXO_REVIEW_MAX_HOURS * 3600),
+    bodyLimits: {
+      hooks: env.FLUXO_MAX_BODY_HOOKS,
+      trpc: env.FLUXO_MAX_BODY_TRPC,
+      api: env.FLUXO_MAX_BODY_API,
+      auth: env.FLUXO_MAX_BODY_AUTH,
+      reviewPages: env.FLUXO_MAX_BODY_REVIEW_PAGES,
+    },
     socialProviders: socialProviderClients(env),
     accountLinkingProviders: env.FLUXO_ACCOUNT_LINKING_PROVIDERS,
   };

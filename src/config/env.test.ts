@@ -40,6 +40,9 @@ describe("invalid settings are refused with one line naming the variable", () =>
     ["BASE_URL", "ftp://fluxo.example.com"],
     ["SMTP_URL", "http://mail"],
     ["NODE_ENV", "staging"],
+    ["FLUXO_MAX_BODY_HOOKS", "lots"],
+    ["FLUXO_MAX_BODY_TRPC", "2gb"],
+    ["FLUXO_MAX_BODY_AUTH", "100"],
   ])("%s=%s", (name, value) => {
     expect(configError({ [name]: value }).message).toMatch(new RegExp(`^Invalid ${name}: `));
   });
@@ -54,6 +57,16 @@ describe("invalid settings are refused with one line naming the variable", () =>
     expect(env.PORT).toBe(8080);
     expect(env.FLUXO_TRUSTED_PROXIES).toEqual(["10.0.0.0/8", "192.0.2.1", "2001:db8::/32"]);
     expect(env.FLUXO_ENCRYPTION_KEY).toBe(KEY);
+  });
+
+  it("reads body limits in bytes, kb or mb, with a default for each surface", () => {
+    const env = parseEnv({ FLUXO_MAX_BODY_HOOKS: "4mb", FLUXO_MAX_BODY_API: "65536" });
+    expect(env.FLUXO_MAX_BODY_HOOKS).toBe(4 * 1024 * 1024);
+    expect(env.FLUXO_MAX_BODY_API).toBe(65536);
+    expect(env.FLUXO_MAX_BODY_AUTH).toBe(64 * 1024);
+    expect(parseEnv({ FLUXO_MAX_BODY_REVIEW_PAGES: "128KB" }).FLUXO_MAX_BODY_REVIEW_PAGES).toBe(
+      128 * 1024,
+    );
   });
 });
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isValidCidrOrIp } from "../lib/ip.ts";
+import { defaultBodyLimits as body, byteSize } from "./body-limits.ts";
 
 /** A 32-byte key, base64 or base64url encoded (44 or 43 characters). */
 const encryptionKey = z
@@ -48,6 +49,11 @@ const envSchema = z.object({
   FLUXO_TRPC_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   FLUXO_REVIEW_MAX_HOURS: z.coerce.number().min(1).max(720).default(720),
   FLUXO_IN_PROCESS_WORKER: z.enum(["true", "false"]).default("true"),
+  FLUXO_MAX_BODY_HOOKS: byteSize(body.hooks),
+  FLUXO_MAX_BODY_TRPC: byteSize(body.trpc),
+  FLUXO_MAX_BODY_API: byteSize(body.api),
+  FLUXO_MAX_BODY_AUTH: byteSize(body.auth),
+  FLUXO_MAX_BODY_REVIEW_PAGES: byteSize(body.reviewPages),
   GOOGLE_CLIENT_ID: z.string().optional(),
   GOOGLE_CLIENT_SECRET: z.string().optional(),
   GITHUB_CLIENT_ID: z.string().optional(),

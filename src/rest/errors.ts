@@ -17,6 +17,7 @@ export const ErrorSchema = z
         "FORBIDDEN",
         "NOT_FOUND",
         "CONFLICT",
+        "PAYLOAD_TOO_LARGE",
         "TOO_MANY_REQUESTS",
         "UNAVAILABLE",
         "INTERNAL",
@@ -36,6 +37,7 @@ const errorDescriptions = {
   403: "The API key lacks the scope named in `details.missing_scope`",
   404: "No such object in the key's organization",
   409: "Conflicts with the object's state or a reused Idempotency-Key",
+  413: "The body is larger than the server's limit (`details.limit`, in bytes)",
   415: "The body is not sent as application/json",
   429: "Rate limited; retry after `Retry-After` seconds",
 } as const;
@@ -47,10 +49,14 @@ const errorHeaders: Partial<Record<ErrorStatus, Record<string, object>>> = {
   429: { "Retry-After": { schema: { type: "integer" }, description: "Seconds to wait" } },
 };
 
-/** OpenAPI `responses` entries for the error statuses a route can answer with. */
+/**
+ * OpenAPI `responses` entries for the error statuses a route can answer with. A route that
+ * takes a JSON body (415) can also refuse one as too large (413).
+ */
 export function errorResponses<S extends ErrorStatus>(...statuses: S[]) {
+  const withBody = statuses.includes(415 as S) ? [413 as const] : [];
   return Object.fromEntries(
-    [...new Set<ErrorStatus>([401, 429, ...statuses])].map((status) => [
+    [...new Set<ErrorStatus>([401, 429, ...withBody, ...statuses])].map((status) => [
       status,
       {
         description: errorDescriptions[status],
@@ -59,7 +65,7 @@ export function errorResponses<S extends ErrorStatus>(...statuses: S[]) {
       },
     ]),
   ) as Record<
-    S | 401 | 429,
+    S | 401 | 429 | (415 extends S ? 413 : never),
     { description: string; content: { "application/json": { schema: typeof ErrorSchema } } }
   >;
 }

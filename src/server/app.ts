@@ -8,6 +8,7 @@ import { type Logger, redactPath } from "../lib/logger.ts";
 import { createRestApi } from "../rest/app.ts";
 import { trpcHandler } from "../trpc/handler.ts";
 import { apiDocsRoutes } from "./api-docs.ts";
+import { limitRequestBodies } from "./body-limit.ts";
 import { clientIpResolver } from "./client-ip.ts";
 import type { AppDeps } from "./deps.ts";
 import { healthRoutes } from "./health.ts";
@@ -25,6 +26,7 @@ export function createApp(deps: AppDeps) {
   const app = new Hono<Env>();
 
   useRequestContext(app, deps);
+  limitRequestBodies(app, deps.config.bodyLimits);
 
   app.route("/", healthRoutes(deps));
   app.route("/", hookRoutes(deps.engine, { perMinute: deps.config.webhookRatePerMinute }));

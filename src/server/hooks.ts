@@ -6,8 +6,6 @@ import type { EngineDeps } from "../modules/workflows/engine/deps.ts";
 import { authenticateWebhook, triggerByWebhook } from "../modules/workflows/webhook-trigger.ts";
 import { fixedWindowLimiter } from "./rate-limit.ts";
 
-const MAX_BODY_BYTES = 1_000_000;
-
 /** Wrong secrets one client address (IPv6: one /64) may send per minute. */
 export const BAD_WEBHOOK_SECRETS_PER_MINUTE = 20;
 
@@ -45,9 +43,8 @@ export function hookRoutes(
         c.header("Retry-After", String(wait));
         throw tooManyRequests();
       }
+      // bounded by FLUXO_MAX_BODY_HOOKS before this route runs (src/server/body-limit.ts)
       const raw = await c.req.text();
-      if (raw.length > MAX_BODY_BYTES)
-        throw new AppError("BAD_REQUEST", "The request body is too large");
       const isJson = (c.req.header("content-type") ?? "").includes("json");
       let body: unknown = raw;
       if (isJson && raw) {

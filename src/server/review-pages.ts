@@ -1,8 +1,8 @@
 import { type Context, Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { getCookie, setCookie } from "hono/cookie";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { decidePublicReview, type Refusal, viewPublicReview } from "../modules/reviews/public.ts";
+import { boundedBody } from "./body-limit.ts";
 import type { AppDeps } from "./deps.ts";
 import {
   defaultPageLimits,
@@ -91,10 +91,11 @@ export function reviewPageRoutes(
 
     app.post(
       `${prefix}/:token`,
-      bodyLimit({
-        maxSize: 16 * 1024,
-        onError: (c) => c.html(messagePage("Too large", "The form is too large."), 413),
-      }),
+      boundedBody(deps.config.bodyLimits.reviewPages, (c, error) =>
+        error.code === "PAYLOAD_TOO_LARGE"
+          ? page(c, 413, messagePage("Too large", "The form is too large."))
+          : page(c, 400, messagePage("Please check the form", `${error.message}.`)),
+      ),
       async (c) => {
         const tooMany = throttled(c);
         if (tooMany) return tooMany;

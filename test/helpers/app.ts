@@ -1,4 +1,5 @@
 import { Writable } from "node:stream";
+import { defaultBodyLimits } from "../../src/config/body-limits.ts";
 import type { Config } from "../../src/config/config.ts";
 import { createLogger } from "../../src/lib/logger.ts";
 import { parseKeyring } from "../../src/modules/vault/keyring.ts";
@@ -28,6 +29,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     trpcRatePerMinute: 100_000, // tests poll executions; test/trpc-limits.test.ts sets its own
     inProcessWorker: false,
     reviewMaxSeconds: 720 * 3600,
+    bodyLimits: defaultBodyLimits,
     smtpUrl: undefined,
     mailFrom: "Fluxo <no-reply@fluxo.test>",
     trustedProxies: [],
