@@ -80,21 +80,21 @@ it("e-mails each recipient the review link and their own single-use approve/reje
 });
 
 it("refuses to e-mail people outside the organization without an smtp credential", async () => {
-  const wf = await workflowWith(owner, {
-    nodes: [
-      { id: "start", type: "manual_trigger" },
-      {
-        id: "ask",
-        type: "review",
-        parameters: { title: "x", notify: { channel: "email", to: ["outsider@example.org"] } },
-      },
-    ],
-    edges: [{ from: "start", to: "ask" }],
+  const { id } = await owner.mutate<{ id: string }>("workflows.create", { name: "outsiders" });
+  const refused = await owner.trpcError("mutate", "workflows.saveDefinition", {
+    workflowId: id,
+    definition: {
+      nodes: [
+        { id: "start", type: "manual_trigger" },
+        {
+          id: "ask",
+          type: "review",
+          parameters: { title: "x", notify: { channel: "email", to: ["outsider@example.org"] } },
+        },
+      ],
+      edges: [{ from: "start", to: "ask" }],
+    },
   });
-  const { executionId } = await owner.mutate<{ executionId: string }>("workflows.run", {
-    workflowId: wf.id,
-  });
-  const done = await waitForExecution(owner, executionId);
-  expect(done.status).toBe("failed");
-  expect(done.error).toContain("only to members");
+  expect(refused.status).toBe(400);
+  expect(refused.error.message).toContain("only to members");
 });

@@ -25,6 +25,8 @@ export interface NewReview {
   anyReviewer: boolean;
   expiresInSeconds: number;
   source?: { workflowId: string; executionId: string; nodeId: string };
+  /** Chosen in advance by a review node, which sends its notifications before it stores. */
+  preset?: { id: string; expiresAt: Date };
 }
 
 /** What creating a review needs: the instance's longest review, and the job queue. */
@@ -43,15 +45,10 @@ export async function insertReview(
   review: NewReview,
   limits: ReviewDeps,
 ) {
-  if (review.expiresInSeconds > limits.maxSeconds) {
-    throw new AppError(
-      "BAD_REQUEST",
-      `expiresInSeconds: a review may stay open at most ${limits.maxSeconds} seconds on this instance`,
-      { field: "expiresInSeconds" },
-    );
-  }
-  const id = randomUUID();
-  const expiresAt = new Date(Date.now() + review.expiresInSeconds * 1000);
+  checkLifetime(review, limits);
+  const id = review.preset?.id ?? randomUUID();
+  const expiresAt =
+    review.preset?.expiresAt ?? new Date(Date.now() + review.expiresInSeconds * 1000);
   const [created] = await tx
     .insert(reviewRequest)
     .values({
@@ -77,14 +74,8 @@ export async function insertReview(
     if (existing) return { id: existing.id, expiresAt: existing.expiresAt, created: false };
   }
   if (!created) throw new AppError("CONFLICT", "The review could not be created");
+  await checkAssignees(tx, audit.orgId, review.assignees);
   for (const memberId of new Set(review.assignees)) {
-    if (!(await findMember(tx, audit.orgId, memberId))) {
-      throw new AppError(
-        "BAD_REQUEST",
-        `assignees: ${memberId} is not a member of the organization`,
-        { field: "assignees" },
-      );
-    }
     await tx
       .insert(reviewAssignee)
       .values({ id: randomUUID(), organizationId: audit.orgId, reviewId: id, memberId });
@@ -111,6 +102,30 @@ export async function insertReview(
     },
   });
   return { id, expiresAt: created.expiresAt, created: true };
+}
+
+/** A review may not outlive the instance's longest review. */
+export function checkLifetime(review: Pick<NewReview, "expiresInSeconds">, limits: ReviewDeps) {
+  if (review.expiresInSeconds > limits.maxSeconds) {
+    throw new AppError(
+      "BAD_REQUEST",
+      `expiresInSeconds: a review may stay open at most ${limits.maxSeconds} seconds on this instance`,
+      { field: "expiresInSeconds" },
+    );
+  }
+}
+
+/** Every assignee is a member of the organization. */
+export async function checkAssignees(tx: Tx, orgId: string, assignees: string[]) {
+  for (const memberId of new Set(assignees)) {
+    if (!(await findMember(tx, orgId, memberId))) {
+      throw new AppError(
+        "BAD_REQUEST",
+        `assignees: ${memberId} is not a member of the organization`,
+        { field: "assignees" },
+      );
+    }
+  }
 }
 
 /**

@@ -14,6 +14,7 @@ import { findVersion } from "./engine/repo.ts";
 import { syncSchedule } from "./engine/schedules.ts";
 import { reviewNode } from "./nodes/review.ts";
 import * as repo from "./repo.ts";
+import { reviewNodeCheck } from "./review-node-checks.ts";
 import { authorizedWorkflow } from "./service.ts";
 import { type CredentialCheck, validateDefinition } from "./validate.ts";
 
@@ -56,7 +57,11 @@ export function saveDefinition(
   const { workflowId, definition: raw } = definitionInputs.save.parse(input);
   return withTenant(ctx.db, ctx.orgId, async (tx) => {
     const workflow = await authorizedWorkflow(tx, ctx, workflowId, "edit");
-    const definition = await validateDefinition(raw, credentialCheck(tx, ctx));
+    const definition = await validateDefinition(
+      raw,
+      credentialCheck(tx, ctx),
+      reviewNodeCheck(tx, ctx),
+    );
     for (const node of definition.nodes.filter((n) => n.type === reviewNode.type)) {
       const notifies = node.parameters.notify !== undefined;
       authorizeReviewNode(ctx, { nodeId: node.id, notifies });

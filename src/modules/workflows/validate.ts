@@ -17,17 +17,30 @@ export type CredentialCheck = (
 ) => Promise<string | null>;
 
 /**
+ * Checks of one node against the organization (e.g. that its recipients exist): the
+ * problems, each a message naming its parameter.
+ */
+export type NodeCheck = (node: DefinitionNode) => Promise<string[]>;
+
+/**
  * Validates a definition before it is saved; every problem names its node. Throws one
  * BAD_REQUEST listing them all.
  */
 export async function validateDefinition(
   input: unknown,
   checkCredential: CredentialCheck,
+  checkNode: NodeCheck = async () => [],
 ): Promise<WorkflowDefinition> {
   const definition = workflowDefinition.parse(input);
   const problems = [...structuralProblems(definition)];
-  for (const node of definition.nodes)
-    problems.push(...(await nodeProblems(node, checkCredential)));
+  for (const node of definition.nodes) {
+    const found = await nodeProblems(node, checkCredential);
+    // checks against the organization only run on a node that is well-formed on its own
+    if (!found.length && nodeTypes.has(node.type)) {
+      for (const message of await checkNode(node)) found.push({ nodeId: node.id, message });
+    }
+    problems.push(...found);
+  }
   if (problems.length) {
     const first = problems[0] as DefinitionProblem;
     const where = first.nodeId ? `node "${first.nodeId}": ` : "";

@@ -183,12 +183,14 @@ async function callWithTimeout(
         outbound: deps.outbound,
         systemMailer: orgMembersOnlyMailer(deps.db, ctx.orgId, deps.mailer),
         hasCredential: credentialId !== undefined,
-        requestReview: (review) =>
+        requestReview: (review, notify) =>
           raiseReview(
             deps,
             ctx,
             { workflowId: run.workflowId, executionId, nodeId: node.id },
             review,
+            notify,
+            controller.signal,
           ),
         useCredential: (provider) => {
           if (!credentialId) throw new Error("this node has no credential");

@@ -46,24 +46,24 @@ export const reviewNode = defineNode({
   ports: ["approved", "rejected", "expired"],
   async run(ctx) {
     const { parameters } = ctx;
-    const recipients =
-      parameters.notify?.channel === "email"
-        ? parameters.notify.to
-        : parameters.notify
-          ? ["Slack"]
-          : [];
-    const raised = await ctx.requestReview({
-      title: parameters.title,
-      body: parameters.body,
-      payload: parameters.payload,
-      assignees: parameters.assignees,
-      anyReviewer: parameters.anyReviewer,
-      expiresInSeconds: Math.round(parameters.expiresInHours * 3600),
-      publicLink: parameters.publicLink && parameters.notify !== undefined,
-      quickActionsFor: recipients,
-    });
-    if (raised.created && parameters.notify)
-      await notifyReviewers(ctx, parameters.notify.channel, raised);
+    const { notify } = parameters;
+    const recipients = notify?.channel === "email" ? notify.to : notify ? ["Slack"] : [];
+    const raised = await ctx.requestReview(
+      {
+        title: parameters.title,
+        body: parameters.body,
+        payload: parameters.payload,
+        assignees: parameters.assignees,
+        anyReviewer: parameters.anyReviewer,
+        expiresInSeconds: Math.round(parameters.expiresInHours * 3600),
+        publicLink: parameters.publicLink && notify !== undefined,
+        quickActionsFor: recipients,
+      },
+      // sent before the review is stored: a failure leaves no review behind
+      async (raised) => {
+        if (notify) await notifyReviewers(ctx, notify.channel, raised);
+      },
+    );
     return {
       wait: {
         key: reviewWaitKey(raised.reviewId),

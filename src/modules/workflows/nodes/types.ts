@@ -25,10 +25,14 @@ export interface NodeContext<P> {
   /** True when the node was given a credential. */
   hasCredential: boolean;
   /**
-   * Raises a review (human decision) for this execution node, with the links to notify
-   * people with. Idempotent per node: run again, it finds the review and issues no new links.
+   * Raises a review (human decision) for this execution node: `notify` sends the links before
+   * anything is stored, and if it throws, no review is raised. Idempotent per node: run again,
+   * it finds the review and neither issues links nor notifies.
    */
-  requestReview(review: ReviewRequest): Promise<RaisedReview>;
+  requestReview(
+    review: ReviewRequest,
+    notify: (raised: RaisedReview) => Promise<void>,
+  ): Promise<RaisedReview>;
   /** Runs `provider` with the node's decrypted credential; the plaintext must not escape. */
   useCredential<T>(provider: (credential: UnsealedCredential) => Promise<T>): Promise<T>;
 }
