@@ -4,11 +4,14 @@ import { request } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureWebBuild } from "../src/server/web-build.ts";
 
 /** `npm start` as a user runs it: the real CLI, embedded database, a data directory. */
 const dataDir = mkdtempSync(join(tmpdir(), "fluxo-process-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+// `serve` builds a stale web bundle before it listens; build it here, outside the start timeout.
+beforeAll(() => ensureWebBuild(), 120_000);
 
 async function freePort(): Promise<number> {
   const server = createServer();

@@ -15,6 +15,7 @@ import { healthRoutes } from "./health.ts";
 import { hookRoutes } from "./hooks.ts";
 import { requireSameOrigin } from "./origin-check.ts";
 import { reviewPageRoutes } from "./review-pages.ts";
+import { webAppHandler } from "./web-app.ts";
 
 /** What the outer middleware gives every request; sub-apps may add more variables. */
 export type Env = { Variables: { meta: RequestMeta; log: Logger; requestId: string } };
@@ -44,6 +45,9 @@ export function createApp(deps: AppDeps) {
 
   app.use("/trpc/*", requireSameOrigin([deps.config.baseUrl]));
   app.all("/trpc/*", trpcHandler(deps));
+
+  // Last: the web app answers page paths the routes above do not own.
+  app.get("*", webAppHandler());
 
   app.notFound((c) => c.json({ error: { code: "NOT_FOUND", message: "Not found" } }, 404));
   app.onError((error, c) => {

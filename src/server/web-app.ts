@@ -59,7 +59,6 @@ export function webAppHandler(distDir = WEB_DIST): MiddlewareHandler {
     if (!html) return next();
     return c.html(html, 200, {
       "Content-Security-Policy": WEB_APP_CSP,
-      "X-Frame-Options": "DENY",
       "Cache-Control": "no-cache",
     });
   };

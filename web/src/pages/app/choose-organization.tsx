@@ -20,7 +20,7 @@ export function ChooseOrganizationPage() {
     mutationFn: () => api.orgs.create.mutate({ name }),
     meta: { inlineError: true },
     onSuccess: async (org) => {
-      queryClient.clear(); // the new organization is now the active one
+      await queryClient.resetQueries(); // the new organization is now the active one
       toast.success(`Created ${org.name}`);
       await navigate({ to: "/" });
     },

@@ -4,14 +4,15 @@ import { SelectField } from "../../components/ui/field.tsx";
 import { meQuery, orgsQuery } from "../../lib/queries.ts";
 import { api } from "../../lib/trpc.ts";
 
-/** Switching organization changes every org-scoped answer: all cached data is dropped. */
+/** Switching organization changes every org-scoped answer: all cached data is reset. */
 export function useSwitchOrganization() {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   return useMutation({
     mutationFn: (organizationId: string) => api.orgs.setActive.mutate({ organizationId }),
     onSuccess: async () => {
-      queryClient.clear();
+      // Mounted queries refetch for the new organization (clear() would leave them stale).
+      await queryClient.resetQueries();
       await navigate({ to: "/" });
     },
   });

@@ -19,7 +19,7 @@ export function SignInPage() {
     meta: { inlineError: true },
     onSuccess: async () => {
       queryClient.clear();
-      await navigate({ to: redirect ?? "/" });
+      await navigate({ href: redirect ?? "/" });
     },
   });
   return (

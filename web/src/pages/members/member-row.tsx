@@ -52,7 +52,7 @@ export function MemberRow({ member }: { member: Member }) {
     onSuccess: () => {
       toast.success(`${member.email} now owns the organization`);
       setConfirm(null);
-      queryClient.clear();
+      return queryClient.resetQueries(); // the viewer's own role changed too
     },
   });
 
@@ -76,13 +76,21 @@ export function MemberRow({ member }: { member: Member }) {
       <Cell>
         <div className="flex gap-2">
           {can("member:remove") && !isMe && (
-            <Button variant="ghost" onClick={() => setConfirm("remove")}>
-              Remove {member.email}
+            <Button
+              variant="ghost"
+              aria-label={`Remove ${member.email}`}
+              onClick={() => setConfirm("remove")}
+            >
+              Remove
             </Button>
           )}
           {can("org:transfer") && !isMe && (
-            <Button variant="ghost" onClick={() => setConfirm("transfer")}>
-              Make {member.email} owner
+            <Button
+              variant="ghost"
+              aria-label={`Make ${member.email} owner`}
+              onClick={() => setConfirm("transfer")}
+            >
+              Make owner
             </Button>
           )}
         </div>

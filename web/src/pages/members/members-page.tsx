@@ -117,8 +117,12 @@ function PendingInvitations() {
               <Cell>{invitation.role.toLowerCase()}</Cell>
               <Cell>{new Date(invitation.expiresAt).toLocaleString()}</Cell>
               <Cell>
-                <Button variant="ghost" onClick={() => setRevoking(invitation)}>
-                  Revoke invitation for {invitation.email}
+                <Button
+                  variant="ghost"
+                  aria-label={`Revoke invitation for ${invitation.email}`}
+                  onClick={() => setRevoking(invitation)}
+                >
+                  Revoke
                 </Button>
               </Cell>
             </tr>
