@@ -62,6 +62,10 @@ describe("the web app's pages", () => {
     expect((await client.fetch("/favicon.ico")).status).toBe(404);
   });
 
+  it("a fresh bundle is not built again (a start costs one hash of the sources)", async () => {
+    expect(await ensureWebBuild()).toBe(false);
+  });
+
   it("never shadows the API, hooks, review pages or probes", async () => {
     const owned = [
       "/api",
