@@ -1,5 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { MemberContext } from "../../src/access/context.ts";
+import { raiseReview } from "../../src/modules/workflows/engine/raise-review.ts";
 import { startEngineWorkers } from "../../src/modules/workflows/engine/worker.ts";
 import { startTestApp, type TestApp } from "../helpers/app.ts";
 import type { TestClient } from "../helpers/client.ts";
@@ -137,4 +139,47 @@ it("a review node whose notification fails leaves no review, link, quick action 
       sql`select count(*)::int as n from audit_event where organization_id = ${orgId} and action = 'review.created'`,
     ),
   ).toBe(0);
+});
+
+it("a review node that times out while notifying stores nothing, even when the sending then completes", async () => {
+  const [owned] = await dbRows<{ id: string; user_id: string }>(
+    t,
+    sql`select id, user_id from member where organization_id = ${orgId} and role = 'OWNER'`,
+  );
+  const ctx = {
+    db: t.deps.database.db,
+    meta: { requestId: "test", ip: undefined, userAgent: undefined },
+    orgId,
+    userId: owned?.user_id,
+    memberId: owned?.id,
+    role: "OWNER",
+    actor: { kind: "system", reason: "test" },
+  } as MemberContext;
+  const timeout = new AbortController();
+  const source = { workflowId: "wf", executionId: "late-execution", nodeId: "ask" };
+  const request = {
+    title: "Late?",
+    body: "",
+    payload: {},
+    assignees: [],
+    anyReviewer: true,
+    expiresInSeconds: 600,
+    publicLink: true,
+    quickActionsFor: [reviewer.email],
+  };
+  // the node's timeout fires while the notification is on its way; the send still succeeds
+  const raised = raiseReview(
+    t.deps.engine,
+    ctx,
+    source,
+    request,
+    async () => timeout.abort(),
+    timeout.signal,
+  );
+  await expect(raised).rejects.toThrow();
+  const rows = await dbRows(
+    t,
+    sql`select id from review_request where execution_id = ${source.executionId}`,
+  );
+  expect(rows).toEqual([]);
 });

@@ -34,7 +34,11 @@ export async function raiseReview(
   const existing = await withTenant(deps.db, ctx.orgId, async (tx) => {
     const found = await tx.query.reviewRequest.findFirst({
       where: (r, { and, eq }) =>
-        and(eq(r.executionId, source.executionId), eq(r.nodeId, source.nodeId)),
+        and(
+          eq(r.organizationId, ctx.orgId),
+          eq(r.executionId, source.executionId),
+          eq(r.nodeId, source.nodeId),
+        ),
     });
     if (!found) await checkAssignees(tx, ctx.orgId, review.assignees);
     return found;
