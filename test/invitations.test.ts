@@ -23,7 +23,8 @@ describe("invite → accept", () => {
     const sent = await invite(t, owner, "PARTICIPANT");
 
     expect(sent.mail.to).toEqual([sent.email]);
-    expect(sent.mail.subject).toContain("Invite Co");
+    expect(sent.mail.subject).toBe("You are invited to an organization on Fluxo");
+    expect(sent.mail.text).toContain('the organization "Invite Co"');
     expect(sent.link).toBe(`${TEST_BASE_URL}/invitations/accept?token=${sent.token}`);
     expect(sent.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
 

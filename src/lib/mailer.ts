@@ -7,6 +7,27 @@ export interface MailMessage {
   text: string;
 }
 
+/**
+ * Text that users chose (an organization name), made fit for a mail body: control and
+ * direction-override characters removed, whitespace collapsed, cut to `maxLength`, and put in
+ * quotes so a reader sees where it starts and ends.
+ */
+export function quoteUserText(text: string, maxLength = 60): string {
+  const clean = text
+    .replace(/[\p{Cc}\p{Cf}\u2028\u2029]+/gu, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+  const chars = Array.from(clean); // whole code points: never half an emoji
+  const cut =
+    chars.length > maxLength
+      ? `${chars
+          .slice(0, maxLength - 1)
+          .join("")
+          .trimEnd()}…`
+      : clean;
+  return `"${cut.replaceAll('"', "'")}"`;
+}
+
 export interface Mailer {
   send(message: MailMessage): Promise<void>;
   close(): void;

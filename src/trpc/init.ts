@@ -51,10 +51,15 @@ function publicErrorOf(error: TRPCError): { code: string; message: string; detai
   return { code: error.code, message: cause ? "The request could not be parsed" : error.message };
 }
 
-/** Gives AppErrors their own tRPC code (and so HTTP status) instead of a generic 500. */
-const mapAppErrors = t.middleware(async ({ next }) => {
+/**
+ * Gives AppErrors their own tRPC code (and so HTTP status) instead of a generic 500; a refusal
+ * that says when to come back (`retry_after`) also sets Retry-After.
+ */
+const mapAppErrors = t.middleware(async ({ ctx, next }) => {
   const result = await next();
   const cause = result.ok ? undefined : result.error.cause;
+  const retryAfter = cause instanceof AppError ? cause.details?.retry_after : undefined;
+  if (typeof retryAfter === "number") ctx.resHeaders.set("Retry-After", String(retryAfter));
   if (cause instanceof AppError || cause instanceof ZodError) {
     // Services validate again (they are transport-neutral): their zod errors are client errors too.
     const { code, message } = toPublicError(cause);
@@ -71,7 +76,6 @@ export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   if (!user) throw new AppError("UNAUTHORIZED", "Sign in first");
   const wait = ctx.callsPerUser.hit(user.userId);
   if (wait) {
-    ctx.resHeaders.set("Retry-After", String(wait));
     throw new AppError("TOO_MANY_REQUESTS", `Too many requests; retry in ${wait} seconds`, {
       retry_after: wait,
     });

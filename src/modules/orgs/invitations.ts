@@ -8,10 +8,11 @@ import type { Tx } from "../../db/client.ts";
 import { invitation, member, user as userTable } from "../../db/schema/index.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { AppError, conflict, forbidden, notFound } from "../../lib/errors.ts";
-import type { Mailer } from "../../lib/mailer.ts";
+import { type Mailer, quoteUserText } from "../../lib/mailer.ts";
 import { hashToken, newToken } from "../../lib/tokens.ts";
 import { recordAudit } from "../audit/record.ts";
 import { acceptInvitationInput, invitationIdInput, inviteInput } from "./inputs.ts";
+import { assertInvitationAllowed } from "./invitation-limits.ts";
 import * as repo from "./repo.ts";
 
 export const INVITATION_TTL_MS = 48 * 60 * 60 * 1000;
@@ -29,6 +30,7 @@ export async function inviteMember(
   authorize(ctx, "member:invite");
   const { email, role } = inviteInput.parse(input);
   assertMayManageRole(ctx, { newRole: role });
+  await assertInvitationAllowed(ctx.db, { orgId: ctx.orgId, email, inviterId: ctx.userId });
   const token = newToken();
   const id = randomUUID();
   const expiresAt = new Date(Date.now() + INVITATION_TTL_MS);
@@ -69,8 +71,10 @@ export async function inviteMember(
   try {
     await deps.mailer.send({
       to: email,
-      subject: `You are invited to ${org?.name ?? "an organization"} on Fluxo`,
-      text: `You have been invited to join ${org?.name} as ${role}.\n\nAccept the invitation (valid for 48 hours): ${link}\n`,
+      // The organization's name is its members' choice: never in the subject, and in the body
+      // only quoted and cut short, so the instance's mail cannot carry someone else's message.
+      subject: "You are invited to an organization on Fluxo",
+      text: `You have been invited to join the organization ${quoteUserText(org?.name ?? "")} on Fluxo as ${role}.\n\nAccept the invitation (valid for 48 hours): ${link}\n\nIf you did not expect this invitation, ignore this message.\n`,
     });
   } catch {
     await withTenant(ctx.db, ctx.orgId, (tx) => repo.revokeInvitation(tx, ctx.orgId, id));

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, or, type SQL, sql } from "drizzle-orm";
 import { ownerOnlyRoles, type Role } from "../../access/statements.ts";
 import type { Queryable, Tx } from "../../db/client.ts";
 import { invitation, member, organization, session, user } from "../../db/schema/index.ts";
@@ -178,4 +178,41 @@ export async function renameOrganization(tx: Tx, orgId: string, name: string) {
 /** Deletes the organization; everything it owns goes with it (ON DELETE CASCADE). */
 export async function deleteOrganization(tx: Tx, orgId: string) {
   await tx.delete(organization).where(eq(organization.id, orgId));
+}
+
+/**
+ * Invitations created since `since` by organization, by address (across organizations) and by
+ * inviter, with the oldest of each: what the hourly invitation limits count. Revoked ones
+ * count too. Run outside a tenant transaction: the address and inviter span organizations.
+ */
+export async function countRecentInvitations(
+  db: Queryable,
+  by: { orgId: string; email: string; inviterId: string },
+  since: Date,
+) {
+  const count = (condition: SQL) =>
+    sql<number>`count(*) filter (where ${condition})`.mapWith(Number);
+  const oldest = (condition: SQL) =>
+    sql<Date | null>`min(${invitation.createdAt}) filter (where ${condition})`.mapWith(
+      invitation.createdAt,
+    );
+  const byOrg = eq(invitation.organizationId, by.orgId);
+  const byEmail = eq(invitation.email, by.email);
+  const byInviter = eq(invitation.invitedBy, by.inviterId);
+  const [row] = await db
+    .select({
+      orgCount: count(byOrg),
+      orgOldest: oldest(byOrg),
+      emailCount: count(byEmail),
+      emailOldest: oldest(byEmail),
+      inviterCount: count(byInviter),
+      inviterOldest: oldest(byInviter),
+    })
+    .from(invitation)
+    .where(and(gt(invitation.createdAt, since), or(byOrg, byEmail, byInviter)));
+  return {
+    organization: { count: row?.orgCount ?? 0, oldest: row?.orgOldest ?? null },
+    address: { count: row?.emailCount ?? 0, oldest: row?.emailOldest ?? null },
+    inviter: { count: row?.inviterCount ?? 0, oldest: row?.inviterOldest ?? null },
+  };
 }
