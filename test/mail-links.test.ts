@@ -41,6 +41,22 @@ describe("links in mails lead to pages of the web app", () => {
     expect(broken.headers.get("location")).toBe("/email-verified?error=INVALID_TOKEN");
   });
 
+  it("verification: the app may say where to go next, nothing else", async () => {
+    const next = "/email-verified?redirect=%2Finvitations%2Faccept%3Ftoken%3Dabc";
+    for (const [callbackURL, landing] of [
+      [next, next],
+      ["/elsewhere", "/email-verified"],
+    ]) {
+      const email = uniqueEmail("verify");
+      const client = t.client();
+      const body = { email, password: PASSWORD, name: "V", callbackURL };
+      expect((await client.post("/api/auth/sign-up/email", body)).status).toBe(200);
+      const link = await mailedLink(email);
+      const res = await client.fetch(`${link.pathname}${link.search}`);
+      expect(res.headers.get("location"), callbackURL).toBe(landing);
+    }
+  });
+
   it("password reset: the link opens /reset-password with the token", async () => {
     const { client } = await orgOwner(t);
     const { email } = await client.query<{ email: string }>("me");

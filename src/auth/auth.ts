@@ -71,9 +71,12 @@ export function createAuth({ config, db, mailer, logger }: AuthDeps) {
       expiresIn: 24 * 60 * 60,
       sendVerificationEmail: async ({ user: u, url }) => {
         // Whoever asked for the mail, the link verifies and then lands on the web app's page
-        // (which shows success, or the error Better Auth appends).
+        // (which shows success, or the error Better Auth appends); a client may only add
+        // where that page leads next (`?redirect=`).
         const link = new URL(url);
-        link.searchParams.set("callbackURL", VERIFIED_PAGE);
+        const asked = link.searchParams.get("callbackURL") ?? "";
+        const landing = asked.startsWith(`${VERIFIED_PAGE}?`) ? asked : VERIFIED_PAGE;
+        link.searchParams.set("callbackURL", landing);
         await mailer.send({
           to: u.email,
           subject: "Verify your e-mail address for Fluxo",

@@ -86,9 +86,18 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
-/** Signs up through the form and follows the verification link from the mail. */
-export async function signUpAndVerify(web: WebTest, page: Page, email: string, password: string) {
-  await page.goto("/sign-up");
+/**
+ * Signs up through the form (at /sign-up, or on the current page when it already shows the
+ * form) and follows the verification link from the mail.
+ */
+export async function signUpAndVerify(
+  web: WebTest,
+  page: Page,
+  email: string,
+  password: string,
+  { fromCurrentPage = false } = {},
+) {
+  if (!fromCurrentPage) await page.goto("/sign-up");
   await page.getByLabel("Name").fill(email.split("@")[0] ?? "user");
   await page.getByLabel("E-mail").fill(email);
   await page.getByLabel("Password").fill(password);

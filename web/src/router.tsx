@@ -55,13 +55,19 @@ const signUpRoute = createRoute({
 const verifyEmailRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: "/verify-email",
-  validateSearch: (search): { email?: string } => ({ email: stringParam(search.email) }),
+  validateSearch: (search): { email?: string; redirect?: string } => ({
+    email: stringParam(search.email),
+    ...redirectSearch(search),
+  }),
   component: VerifyEmailPage,
 });
 const emailVerifiedRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: "/email-verified",
-  validateSearch: (search): { error?: string } => ({ error: stringParam(search.error) }),
+  validateSearch: (search): { error?: string; redirect?: string } => ({
+    error: stringParam(search.error),
+    ...redirectSearch(search),
+  }),
   component: EmailVerifiedPage,
 });
 const forgotPasswordRoute = createRoute({

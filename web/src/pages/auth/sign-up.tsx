@@ -7,15 +7,17 @@ import { FormError } from "../../components/ui/states.tsx";
 import { authClient, unwrap } from "../../lib/auth.ts";
 import { AuthCard } from "./auth-card.tsx";
 import { SocialButtons } from "./sign-in.tsx";
+import { verifiedPage } from "./verify-email.tsx";
 
 export function SignUpPage() {
   const { redirect } = useSearch({ from: "/sign-up" });
   const navigate = useNavigate();
   const [form, setForm] = useState({ name: "", email: "", password: "" });
   const signUp = useMutation({
-    mutationFn: () => unwrap(authClient.signUp.email(form)),
+    mutationFn: () =>
+      unwrap(authClient.signUp.email({ ...form, callbackURL: verifiedPage(redirect) })),
     meta: { inlineError: true },
-    onSuccess: () => navigate({ to: "/verify-email", search: { email: form.email } }),
+    onSuccess: () => navigate({ to: "/verify-email", search: { email: form.email, redirect } }),
   });
   const set = (key: keyof typeof form) => (event: React.ChangeEvent<HTMLInputElement>) =>
     setForm({ ...form, [key]: event.target.value });
