@@ -7,7 +7,8 @@ import type { AppRouter } from "../../../src/trpc/router.ts";
  * The session cookie goes along (same origin); nothing is kept in localStorage.
  */
 export const api = createTRPCClient<AppRouter>({
-  links: [httpBatchLink({ url: "/trpc", maxURLLength: 2000 })],
+  // The server refuses batches of more than 20 calls (TRPC_MAX_BATCH_SIZE in src/trpc/handler.ts).
+  links: [httpBatchLink({ url: "/trpc", maxURLLength: 2000, maxItems: 20 })],
 });
 
 export type ApiError = TRPCClientError<AppRouter>;
