@@ -20,6 +20,8 @@ export interface ExpressionLimits {
   maxRegexLength: number;
   /** Nesting depth of input data and of results. */
   maxDataDepth: number;
+  /** Characters of a picture string ($formatNumber, $formatInteger, $fromMillis, …). */
+  maxPictureLength: number;
 }
 
 export const DEFAULT_EXPRESSION_LIMITS: Readonly<ExpressionLimits> = Object.freeze({
@@ -33,6 +35,7 @@ export const DEFAULT_EXPRESSION_LIMITS: Readonly<ExpressionLimits> = Object.free
   maxRegexInput: 100_000,
   maxRegexLength: 1_000,
   maxDataDepth: 64,
+  maxPictureLength: 1_000,
 });
 
 export const resolveLimits = (limits?: Partial<ExpressionLimits>): ExpressionLimits => ({

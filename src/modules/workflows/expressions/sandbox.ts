@@ -1,6 +1,7 @@
 import jsonata from "jsonata";
 import { installBuiltins } from "./builtins.ts";
 import { ValueMeter } from "./data.ts";
+import { installGuards } from "./guards.ts";
 import { type ExpressionLimits, SandboxError } from "./limits.ts";
 import { compileLinear, linearRegexEngine } from "./regex.ts";
 
@@ -58,6 +59,7 @@ export async function evaluateExpression(
       RegexEngine: linearRegexEngine(limits, deadline),
     });
     installBuiltins(expression);
+    await installGuards(expression, limits);
     expression.assign(EXIT_HOOK as unknown as string, exitHook(limits));
     return { value: await expression.evaluate(input) };
   } catch (error) {
