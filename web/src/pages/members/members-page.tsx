@@ -23,7 +23,7 @@ export function MembersPage() {
       {can("member:invite") && <InviteForm />}
       {can("member:invite") && <PendingInvitations />}
       <section className="space-y-3">
-        <h2 className="text-lg font-medium">Members</h2>
+        <h2 className="text-lg font-medium">Current members</h2>
         {members.isPending && <Spinner />}
         {members.isError && <ErrorState error={members.error} onRetry={() => members.refetch()} />}
         {members.data && (

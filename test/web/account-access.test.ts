@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { orgOwner, PASSWORD } from "../helpers/users.ts";
+import { signInWithForm, startWebTest, type WebTest } from "./harness.ts";
+
+let web: WebTest;
+beforeAll(async () => {
+  web = await startWebTest();
+});
+afterAll(() => web?.close());
+
+const NEW_PASSWORD = "a brand new passphrase 42";
+
+describe("signing in and recovering access in the browser", () => {
+  it("a signed-out visit to an app page goes to sign in, then back to that page", async () => {
+    onTestFailed(() => web.screenshotAll("sign-in-redirect-failed"));
+    const { client } = await orgOwner(web.t, "Redirect Corp");
+    const { email } = await client.query<{ email: string }>("me");
+    const { page, problems } = await web.newPage();
+    await page.goto("/members");
+    await page.waitForURL(/\/sign-in\?redirect=%2Fmembers$/);
+    await signInWithForm(page, email, PASSWORD);
+    await page.getByRole("heading", { name: "Members", level: 1 }).waitFor();
+    expect(new URL(page.url()).pathname).toBe("/members");
+    expect(problems).toEqual([]);
+  });
+
+  it("forgot password: the mailed link opens the reset page, and the new password works", async () => {
+    onTestFailed(() => web.screenshotAll("password-reset-failed"));
+    const { client } = await orgOwner(web.t, "Reset Corp");
+    const { email } = await client.query<{ email: string }>("me");
+    const { page, problems } = await web.newPage();
+    await page.goto("/sign-in");
+    await page.getByRole("link", { name: "Forgot password?" }).click();
+    await page.getByLabel("E-mail").fill(email);
+    await page.getByRole("button", { name: "Send reset link" }).click();
+    await page.getByRole("status").getByText("a reset link is on its way").waitFor();
+
+    await page.goto(await web.mailedLink(email));
+    await page.getByLabel("New password").fill(NEW_PASSWORD);
+    await page.getByRole("button", { name: "Change password" }).click();
+    await page.getByRole("heading", { name: "Password changed" }).waitFor();
+
+    await page.getByRole("link", { name: "Sign in" }).click();
+    await signInWithForm(page, email, PASSWORD);
+    await page.getByRole("alert").waitFor(); // the old password no longer works
+    await signInWithForm(page, email, NEW_PASSWORD);
+    await page.getByRole("heading", { name: "Reset Corp" }).waitFor();
+    expect(problems).toEqual([]);
+  });
+});
