@@ -40,6 +40,8 @@ export interface Config {
   bodyLimits: BodyLimits;
   /** `npm start` runs the engine's workers in the server process unless this is false. */
   inProcessWorker: boolean;
+  /** FLUXO_EXPRESSION_WORKERS: processes evaluating workflow expressions; a default when absent. */
+  expressionWorkers?: number;
   /**
    * Social sign-in providers with a configured OAuth client (GOOGLE_CLIENT_ID, …); none when
    * absent. Optional so that hand-built configs (benchmarks, tools) need not name them.
@@ -93,6 +95,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     apiRatePerMinute: env.FLUXO_API_RATE_PER_MINUTE,
     trpcRatePerMinute: env.FLUXO_TRPC_RATE_PER_MINUTE,
     inProcessWorker: env.FLUXO_IN_PROCESS_WORKER === "true",
+    expressionWorkers: env.FLUXO_EXPRESSION_WORKERS,
     reviewMaxSeconds: Math.round(env.FLUXO_REVIEW_MAX_HOURS * 3600),
     bodyLimits: {
       hooks: env.FLUXO_MAX_BODY_HOOKS,

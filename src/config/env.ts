@@ -44,6 +44,7 @@ const envSchema = z.object({
     message: "must be a comma-separated list of IP addresses or CIDR ranges",
   }),
   FLUXO_ORG_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(20),
+  FLUXO_EXPRESSION_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
   FLUXO_WEBHOOK_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
   FLUXO_API_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   FLUXO_TRPC_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(600),

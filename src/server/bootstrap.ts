@@ -9,6 +9,7 @@ import { createMailer } from "../lib/mailer.ts";
 import { createLastUsedRecorder } from "../modules/api-keys/last-used.ts";
 import { WEBHOOK_QUEUES } from "../modules/webhooks/jobs.ts";
 import { ENGINE_QUEUES, queueEnqueue } from "../modules/workflows/engine/worker.ts";
+import { stopExpressionWorkers } from "../modules/workflows/expressions.ts";
 import { createOutbound } from "../net/outbound.ts";
 import type { AppDeps } from "./deps.ts";
 
@@ -38,6 +39,7 @@ export async function bootstrap(
     schedules: queue,
     webhooks: queue,
     orgConcurrency: config.orgConcurrency,
+    expressionWorkers: config.expressionWorkers,
     baseUrl: config.baseUrl,
     reviewMaxSeconds: config.reviewMaxSeconds,
   };
@@ -57,6 +59,7 @@ export async function bootstrap(
 
 export async function shutdown(deps: AppDeps): Promise<void> {
   await deps.queue.stop({ graceful: true, timeoutMs: 10_000 });
+  stopExpressionWorkers();
   deps.mailer.close();
   await deps.apiKeyUsage.stop();
   await deps.database.close();

@@ -1,40 +1,33 @@
-import { AppError } from "../../lib/errors.ts";
-import { toPlainOutput, toSafeInput } from "./expressions/data.ts";
 import {
-  type ExpressionLimits,
-  formatBytes,
-  resolveLimits,
-  SandboxError,
-} from "./expressions/limits.ts";
-import { checkSyntax, type ExpressionProblem, evaluateExpression } from "./expressions/sandbox.ts";
+  describeProblem,
+  type ExpressionData,
+  safeExpressionData,
+  shown,
+} from "./expressions/evaluate.ts";
+import { type ExpressionLimits, resolveLimits } from "./expressions/limits.ts";
+import { defaultPoolSize, ExpressionPool } from "./expressions/pool.ts";
+import { checkSyntax, type ExpressionProblem } from "./expressions/sandbox.ts";
 import {
   containsTemplate,
   formatPath,
-  isRecord,
-  type PathPart,
   parseTemplate,
   type Segment,
-  soleExpression,
   TemplateSyntaxError,
   walkStrings,
 } from "./expressions/template.ts";
 
 /**
  * Workflow parameter expressions: `{{ … }}` inside parameter strings, written in JSONata and
- * evaluated in a sandbox (no JavaScript eval/Function/vm; time, depth, item and size limits;
- * no JavaScript function can be reached or returned; see expressions/ for each defence).
+ * evaluated in a sandbox (no JavaScript eval/Function/vm; time, depth, item and size limits
+ * checked before built-ins allocate; no JavaScript function can be reached or returned; worker
+ * processes that are killed when they overrun; see expressions/ for each defence).
  *
  * SECURITY: an expression sees only the `data` passed to evaluateParameters. Callers must never
  * put secrets there (credentials, tokens, vault material) — node outputs and trigger payloads
  * only; credentials reach nodes through `useCredential`, never through expressions.
  */
+export type { ExpressionData } from "./expressions/evaluate.ts";
 export { DEFAULT_EXPRESSION_LIMITS, type ExpressionLimits } from "./expressions/limits.ts";
-
-/** What an expression reads: `trigger.body.amount`, `nodes.fetch.status`. */
-export interface ExpressionData {
-  trigger: unknown;
-  nodes: Record<string, unknown>;
-}
 
 export interface FoundExpression {
   /** Parameter path, e.g. `headers.Authorization` or `items[0].name`. */
@@ -96,123 +89,44 @@ export function checkExpressionSyntax(
   return problems;
 }
 
+/** Worker processes shared by every evaluation in this process; started on first use. */
+let pool: ExpressionPool | undefined;
+let poolSize = defaultPoolSize();
+
+/** Starts the expression workers (FLUXO_EXPRESSION_WORKERS of them) ahead of the first use. */
+export function startExpressionWorkers(size = poolSize): void {
+  stopExpressionWorkers();
+  poolSize = size;
+  pool = new ExpressionPool(size);
+  pool.warm();
+}
+
+/** Stops the expression workers; evaluations in progress fail. */
+export function stopExpressionWorkers(): void {
+  pool?.close();
+  pool = undefined;
+}
+
 /**
- * Evaluates every `{{ … }}` in a parameter tree. A string that is one expression yields its raw
- * JSON value (undefined results drop the key, or become null in arrays); text with expressions
- * yields a string. Keys are never evaluated; non-string values pass through.
- * Throws AppError("BAD_REQUEST") naming the parameter path.
+ * Evaluates every `{{ … }}` in a parameter tree, in an expression worker process (see
+ * expressions/pool.ts): however an expression misbehaves, this process keeps serving. A string
+ * that is one expression yields its raw JSON value (undefined results drop the key, or become
+ * null in arrays); text with expressions yields a string. Keys are never evaluated; non-string
+ * values pass through. Throws AppError("BAD_REQUEST") naming the parameter path.
  */
 export async function evaluateParameters(
   params: unknown,
   data: ExpressionData,
   limits?: Partial<ExpressionLimits>,
 ): Promise<unknown> {
-  const resolved = resolveLimits(limits);
-  const run: Run = { limits: resolved, input: undefined, remaining: resolved.maxTotalBytes };
   if (!hasExpression(params)) return params;
-  try {
-    run.input = toSafeInput({ trigger: data.trigger, nodes: data.nodes }, resolved.maxDataDepth);
-  } catch (error) {
-    const message = error instanceof SandboxError ? error.message : "cannot be read";
-    throw new AppError("BAD_REQUEST", `Expression data ${message}`);
-  }
-  return evaluateValue(params, [], run);
-}
-
-interface Run {
-  limits: ExpressionLimits;
-  input: unknown;
-  /** Bytes left for the whole call. */
-  remaining: number;
-}
-
-async function evaluateValue(value: unknown, path: PathPart[], run: Run): Promise<unknown> {
-  if (typeof value === "string") return evaluateString(value, path, run);
-  if (Array.isArray(value)) {
-    const out: unknown[] = [];
-    for (let i = 0; i < value.length; i++) {
-      out.push((await evaluateValue(value[i], [...path, i], run)) ?? null);
-    }
-    return out;
-  }
-  if (isRecord(value)) {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value)) {
-      const item = await evaluateValue(value[key], [...path, key], run);
-      if (item !== undefined) {
-        Object.defineProperty(out, key, {
-          value: item,
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
-      }
-    }
-    return out;
-  }
-  return value;
-}
-
-async function evaluateString(text: string, path: PathPart[], run: Run): Promise<unknown> {
-  if (!containsTemplate(text)) return text;
-  let segments: Segment[];
-  try {
-    segments = parseTemplate(text);
-  } catch (error) {
-    const message = error instanceof Error ? error.message : "invalid expression";
-    throw new AppError("BAD_REQUEST", `Parameter "${formatPath(path)}": ${message}`, {
-      field: formatPath(path),
-    });
-  }
-  const sole = soleExpression(segments);
-  if (sole) return evaluateSegment(sole, path, run);
-  let out = "";
-  for (const segment of segments) {
-    if (segment.kind === "text") out += segment.text;
-    else out += interpolate(await evaluateSegment(segment, path, run));
-  }
-  return out;
-}
-
-const interpolate = (value: unknown) =>
-  value === undefined ? "" : typeof value === "string" ? value : JSON.stringify(value);
-
-async function evaluateSegment(
-  segment: Extract<Segment, { kind: "expr" }>,
-  path: PathPart[],
-  run: Run,
-): Promise<unknown> {
-  const { limits } = run;
-  const result = await evaluateExpression(segment.source, run.input, limits);
-  const fail = (problem: ExpressionProblem): never => {
-    const field = formatPath(path);
-    throw new AppError("BAD_REQUEST", `Parameter "${field}": ${explain(segment, problem)}`, {
-      field,
-      ...(problem.position === undefined ? {} : { position: problem.position }),
-    });
-  };
-  if ("problem" in result) return fail(result.problem);
-  const perResult = limits.maxResultBytes <= run.remaining;
-  const budget = {
-    remaining: Math.min(limits.maxResultBytes, run.remaining),
-    tooLarge: perResult
-      ? `returns more than ${formatBytes(limits.maxResultBytes)}`
-      : `makes the parameters' expression results exceed ${formatBytes(limits.maxTotalBytes)} in total`,
-  };
-  try {
-    const plain = toPlainOutput(result.value, budget, limits);
-    run.remaining -= Math.min(limits.maxResultBytes, run.remaining) - budget.remaining;
-    return plain;
-  } catch (error) {
-    if (error instanceof SandboxError) return fail({ message: error.message });
-    if (error instanceof RangeError) return fail({ message: "returns a value nested too deeply" });
-    throw error;
-  }
+  const resolved = resolveLimits(limits);
+  // JSON-only data (no functions, bounded depth) is what a worker can receive.
+  const safe = safeExpressionData(data, resolved) as ExpressionData;
+  pool ??= new ExpressionPool(poolSize);
+  return pool.evaluate({ params, data: safe, limits: resolved });
 }
 
 function explain(segment: Extract<Segment, { kind: "expr" }>, problem: ExpressionProblem) {
-  const source = segment.source.trim();
-  const shown = source.length > 60 ? `${source.slice(0, 60)}…` : source;
-  const at = problem.position === undefined ? "" : ` (at character ${problem.position})`;
-  return `expression {{ ${shown} }}: ${problem.message}${at}`;
+  return `expression {{ ${shown(segment)} }}: ${describeProblem(problem)}`;
 }

@@ -37,4 +37,6 @@ export interface EngineDeps {
   baseUrl: string;
   /** Executions of one organization advanced at the same time, at most. */
   orgConcurrency: number;
+  /** Processes evaluating expressions (FLUXO_EXPRESSION_WORKERS); a default when absent. */
+  expressionWorkers?: number | undefined;
 }

@@ -1,6 +1,7 @@
 import { withTenant } from "../../../db/tenant.ts";
 import type { JobQueue } from "../../../jobs/queue.ts";
 import { expireReview, REVIEW_EXPIRE_QUEUE, type ReviewExpireJob } from "../../reviews/expiry.ts";
+import { startExpressionWorkers } from "../expressions.ts";
 import { advanceExecution } from "./advance.ts";
 import type { EngineDeps, EngineJob } from "./deps.ts";
 import { expireWait } from "./events.ts";
@@ -32,6 +33,8 @@ export function queueEnqueue(queue: JobQueue): EngineDeps["enqueue"] {
 
 /** Starts this process's share of the work; several processes may run workers on one database. */
 export async function startEngineWorkers(deps: EngineDeps, queue: JobQueue, concurrency = 4) {
+  // Expression workers start now, not while an execution waits for its first one.
+  startExpressionWorkers(deps.expressionWorkers);
   type Data<N extends EngineJob["name"]> = Extract<EngineJob, { name: N }>["data"];
   await queue.work<Data<"execution.advance">>(
     "execution.advance",
