@@ -11,9 +11,13 @@
  *   10 ms; latency = `finished_at` − the moment the POST was sent (same machine clock).
  * - PostgreSQL: a fresh database on BENCH_POSTGRES_URL's server, dropped afterwards.
  *
+ * - Expression isolation: the two evaluations of one execution, in worker processes (as the
+ *   engine runs them) against in the calling thread, BENCH_EXPRESSION_ROUNDS times each.
+ *
  * Environment: BENCH_EXECUTIONS (measured, per database, default 3000), BENCH_WARMUP (200),
  * BENCH_CONCURRENCY (64), BENCH_POSTGRES_URL (postgres://postgres@127.0.0.1:5432/postgres),
- * BENCH_DATABASES (postgres,pglite), BENCH_CPU_PROF (a directory: write the instance's CPU profile).
+ * BENCH_DATABASES (postgres,pglite), BENCH_CPU_PROF (a directory: write the instance's CPU profile),
+ * BENCH_EXPRESSION_ROUNDS (2000; 0 skips the expression comparison).
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -21,6 +25,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { type CostRow, measureExpressionCost } from "./expression-cost.ts";
 import type { DoneMessage, ReadyMessage } from "./instance.ts";
 
 const EXECUTIONS = Number(process.env.BENCH_EXECUTIONS ?? 3000);
@@ -29,6 +34,7 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const POSTGRES_URL =
   process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const DATABASES = (process.env.BENCH_DATABASES ?? "postgres,pglite").split(",");
+const EXPRESSION_ROUNDS = Number(process.env.BENCH_EXPRESSION_ROUNDS ?? 2000);
 const TIMEOUT_MS = 10 * 60_000;
 
 interface Result {
@@ -204,26 +210,49 @@ async function benchDatabase(database: string, sinkUrl: string): Promise<Result>
 
 function printTable(results: Result[]) {
   const postgres = results.find((r) => r.database === "PostgreSQL");
-  const header = [
-    "database",
-    "executions",
-    "seconds",
-    "executions/s",
-    "p50 ms",
-    "p99 ms",
-    "vs PostgreSQL",
-    "statements/execution",
-  ];
-  const rows = results.map((r) => [
-    r.database,
-    String(r.executions),
-    r.seconds.toFixed(2),
-    r.perSecond.toFixed(1),
-    r.p50.toFixed(0),
-    r.p99.toFixed(0),
-    postgres ? `${(r.perSecond / postgres.perSecond).toFixed(2)}×` : "–",
-    r.queriesPerExecution === undefined ? "–" : r.queriesPerExecution.toFixed(1),
-  ]);
+  printRows(
+    [
+      "database",
+      "executions",
+      "seconds",
+      "executions/s",
+      "p50 ms",
+      "p99 ms",
+      "vs PostgreSQL",
+      "statements/execution",
+    ],
+    results.map((r) => [
+      r.database,
+      String(r.executions),
+      r.seconds.toFixed(2),
+      r.perSecond.toFixed(1),
+      r.p50.toFixed(0),
+      r.p99.toFixed(0),
+      postgres ? `${(r.perSecond / postgres.perSecond).toFixed(2)}×` : "–",
+      r.queriesPerExecution === undefined ? "–" : r.queriesPerExecution.toFixed(1),
+    ]),
+  );
+}
+
+function printCost(rows: CostRow[]) {
+  const base = rows[0];
+  printRows(
+    [
+      "expressions evaluated",
+      "p50 µs/execution",
+      `executions/s (${CONCURRENCY} at once)`,
+      "vs in-thread",
+    ],
+    rows.map((r) => [
+      r.mode,
+      r.p50Us.toFixed(0),
+      r.perSecond.toFixed(0),
+      base ? `${(r.perSecond / base.perSecond).toFixed(2)}×` : "–",
+    ]),
+  );
+}
+
+function printRows(header: string[], rows: string[][]) {
   const widths = header.map((h, i) =>
     Math.max(h.length, ...rows.map((row) => row[i]?.length ?? 0)),
   );
@@ -253,6 +282,12 @@ async function main() {
     `\nwebhook → transform → HTTP request (sink on loopback); one instance, ${CONCURRENCY} clients in a closed loop\n`,
   );
   printTable(results);
+  if (EXPRESSION_ROUNDS > 0) {
+    console.error(`expression evaluation: ${EXPRESSION_ROUNDS} executions' worth, each way…`);
+    const cost = await measureExpressionCost(EXPRESSION_ROUNDS, CONCURRENCY);
+    console.log(`\none execution's expressions (transform fields, then the request body)\n`);
+    printCost(cost);
+  }
 }
 
 main().catch((error: unknown) => {
