@@ -1,4 +1,8 @@
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { execution, reviewRequest } from "../../src/db/schema/index.ts";
+import { withTenant } from "../../src/db/tenant.ts";
+import { parkExecution } from "../../src/modules/workflows/engine/events.ts";
 import { startEngineWorkers } from "../../src/modules/workflows/engine/worker.ts";
 import { startTestApp, type TestApp } from "../helpers/app.ts";
 import type { TestClient } from "../helpers/client.ts";
@@ -7,13 +11,14 @@ import { stepOf, waitForExecution, workflowWith } from "../workflows/harness.ts"
 
 let t: TestApp;
 let owner: TestClient;
+let orgId: string;
 let participant: { client: TestClient; memberId: string };
 let reviewer: { client: TestClient; memberId: string };
 
 beforeAll(async () => {
   t = await startTestApp();
   await startEngineWorkers(t.deps.engine, t.deps.queue);
-  owner = (await orgOwner(t, "Review Waits Org")).client;
+  ({ client: owner, orgId } = await orgOwner(t, "Review Waits Org"));
   participant = await addMember(t, owner, "PARTICIPANT");
   reviewer = await addMember(t, owner, "REVIEWER");
 });
@@ -48,7 +53,9 @@ it("a signal cannot end a review's wait, whoever sends it; the review's decision
     { workflowId: wf.id },
   );
   await waitForExecution(owner, executionId, ["waiting"]);
-  const reviews = await owner.query<{ id: string; executionId: string }[]>("reviews.list");
+  const { items: reviews } = await owner.query<{ items: { id: string; executionId: string }[] }>(
+    "reviews.list",
+  );
   const reviewId = reviews.find((r) => r.executionId === executionId)?.id as string;
 
   for (const client of [participant.client, owner]) {
@@ -94,4 +101,34 @@ it("a wait-for-event node may not take a key in the reviews' namespace", async (
   });
   expect(refused.status).toBe(400);
   expect(refused.error.message).toContain("parameters.key");
+});
+
+it("a decision made before the execution is parked still resumes it", async () => {
+  const wf = await workflowWith(owner, flow);
+  const { executionId } = await owner.mutate<{ executionId: string }>("workflows.run", {
+    workflowId: wf.id,
+  });
+  await waitForExecution(owner, executionId, ["waiting"]);
+  const [review] = await t.deps.database.db
+    .select({ id: reviewRequest.id })
+    .from(reviewRequest)
+    .where(eq(reviewRequest.executionId, executionId));
+  const reviewId = review?.id as string;
+
+  // The window between storing the review and parking: the worker still holds the execution.
+  await t.deps.database.db
+    .update(execution)
+    .set({ status: "running", leaseUntil: sql`now() + interval '1 minute'` })
+    .where(eq(execution.id, executionId));
+  await owner.mutate("reviews.decide", { reviewId, decision: "approved" });
+  const stillRunning = await owner.query<{ status: string }>("executions.get", { executionId });
+  expect(stillRunning.status).toBe("running");
+
+  await withTenant(t.deps.database.db, orgId, (tx) =>
+    parkExecution(t.deps.engine, tx, { orgId, executionId }),
+  );
+  const done = await waitForExecution(owner, executionId, ["succeeded", "failed"]);
+  expect(stepOf(done, "ask")).toMatchObject({ status: "succeeded", port: "approved" });
+  expect(stepOf(done, "yes")?.status).toBe("succeeded");
+  expect(done.status).toBe("succeeded");
 });

@@ -70,14 +70,11 @@ export async function decideInTx(
     data: { review_id: reviewId, decision: decision.status, channel: by.channel, by: by.label },
   });
   if (decided.executionId) {
-    const payload = { decision: decision.status, comment: decision.comment ?? null, by: by.label };
     await resumeReviewWaitInTx(
       engine,
       tx,
       { orgId: audit.orgId, executionId: decided.executionId },
-      reviewId,
-      payload,
-      decision.status,
+      { ...decided, status: decision.status },
     );
   }
   return { reviewId, status: decision.status };

@@ -6,6 +6,7 @@ import { authorizeAsset } from "../../sharing/authorize-asset.ts";
 import { topologicalOrder } from "../graph.ts";
 import { nodeTypes } from "../nodes/index.ts";
 import type { EngineDeps } from "./deps.ts";
+import { parkExecution } from "./events.ts";
 import { nextMove } from "./plan.ts";
 import * as repo from "./repo.ts";
 import { runStep } from "./step.ts";
@@ -104,7 +105,8 @@ export async function advanceExecution(
     const finish = (outcome: Parameters<typeof repo.finishExecution>[3]) =>
       withTenant(deps.db, orgId, async (tx) => {
         await flush(tx);
-        await repo.finishExecution(tx, orgId, executionId, outcome);
+        if (outcome.status === "waiting") await parkExecution(deps, tx, { orgId, executionId });
+        else await repo.finishExecution(tx, orgId, executionId, outcome);
       });
     const order = topologicalOrder(definition) ?? [];
     const triggerId =

@@ -4,6 +4,7 @@ import { executionStep } from "../../../db/schema/index.ts";
 import { withTenant } from "../../../db/tenant.ts";
 import { AppError } from "../../../lib/errors.ts";
 import { recordReviewExpiry } from "../../reviews/expiry.ts";
+import { findReview } from "../../reviews/repo.ts";
 import type { EngineDeps } from "./deps.ts";
 import * as repo from "./repo.ts";
 import { isReviewWaitKey, reviewIdOfWaitKey, reviewWaitKey } from "./wait-keys.ts";
@@ -32,19 +33,51 @@ async function resume(
 
 /**
  * A review's decision for the execution waiting on it, inside the caller's transaction: the
- * review node continues on `port` with the decision as its output. The one way, besides its
- * expiry, a review node's wait ends.
+ * review node continues on the decision's port with the decision as its output. The one way,
+ * besides its expiry, a review node's wait ends.
+ *
+ * The execution row is locked first. A worker parks an execution (`parkExecution`) under the
+ * same lock and then looks for reviews decided meanwhile, so a decision that lands while the
+ * review node is still being recorded is either seen by the parking worker or finds the
+ * execution waiting — never lost between the two.
  */
-export function resumeReviewWaitInTx(
+export async function resumeReviewWaitInTx(
   deps: EngineDeps,
   tx: Tx,
   at: At,
-  reviewId: string,
-  decision: unknown,
-  port: "approved" | "rejected",
+  review: DecidedReview,
 ) {
-  const outcome = { status: "succeeded", port, output: decision } as const;
-  return resume(deps, tx, at, { waitKey: reviewWaitKey(reviewId) }, outcome);
+  await repo.lockExecution(tx, at.orgId, at.executionId);
+  const output = {
+    decision: review.status,
+    comment: review.decisionComment ?? null,
+    by: review.decidedByLabel,
+  };
+  const outcome = { status: "succeeded", port: review.status, output } as const;
+  return resume(deps, tx, at, { waitKey: reviewWaitKey(review.id) }, outcome);
+}
+
+type DecidedReview = {
+  id: string;
+  status: "approved" | "rejected";
+  decisionComment: string | null;
+  decidedByLabel: string | null;
+};
+
+/**
+ * Parks a running execution as waiting. A review its node raised may already have been
+ * decided (after the review was stored, before this transaction): that decision found no
+ * waiting execution, so it is delivered here instead, and the execution goes straight back
+ * on the queue.
+ */
+export async function parkExecution(deps: EngineDeps, tx: Tx, at: At) {
+  await repo.finishExecution(tx, at.orgId, at.executionId, { status: "waiting" });
+  for (const reviewId of await repo.reviewWaits(tx, at.orgId, at.executionId)) {
+    const review = (await findReview(tx, at.orgId, reviewId))?.row;
+    if (review?.status === "approved" || review?.status === "rejected") {
+      await resumeReviewWaitInTx(deps, tx, at, { ...review, status: review.status });
+    }
+  }
 }
 
 /**

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type { Queryable, Tx } from "../../../db/client.ts";
 import { execution, executionStep, workflowVersion } from "../../../db/schema/index.ts";
+import { reviewIdOfWaitKey } from "./wait-keys.ts";
 
 export type ExecutionRow = typeof execution.$inferSelect;
 export type StepRow = typeof executionStep.$inferSelect;
@@ -172,6 +173,30 @@ export async function resolveWait(
     )
     .returning();
   return rows[0];
+}
+
+/** Holds the execution row until the transaction ends (see resumeReviewWaitInTx). */
+export async function lockExecution(tx: Tx, orgId: string, id: string) {
+  await tx
+    .select({ id: execution.id })
+    .from(execution)
+    .where(and(eq(execution.organizationId, orgId), eq(execution.id, id)))
+    .for("update");
+}
+
+/** The reviews the execution's waiting steps wait on. */
+export async function reviewWaits(tx: Tx, orgId: string, executionId: string) {
+  const rows = await tx
+    .select({ waitKey: executionStep.waitKey })
+    .from(executionStep)
+    .where(
+      and(
+        eq(executionStep.organizationId, orgId),
+        eq(executionStep.executionId, executionId),
+        eq(executionStep.status, "waiting"),
+      ),
+    );
+  return rows.flatMap((row) => reviewIdOfWaitKey(row.waitKey) ?? []);
 }
 
 /** Puts a waiting execution back in the queue; false when it is not waiting (e.g. cancelled). */
