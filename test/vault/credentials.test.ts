@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllowlist } from "../../src/net/allowlist.ts";
 import { startTestApp, type TestApp } from "../helpers/app.ts";
@@ -147,6 +149,48 @@ describe("credentials", () => {
     expect(switched.secretFields).toEqual(["connectionUrl"]);
     expect(switched.settings).toEqual({ mode: "url" });
     expect(await test()).toEqual({ ok: true });
+  });
+
+  it("tests an HTTP credential against an endpoint given with the test, sending it as a request would", async () => {
+    const seen: (string | undefined)[] = [];
+    const server = createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      res.statusCode = req.headers.authorization === "Bearer right-token" ? 200 : 401;
+      res.end("body is not echoed");
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/me`;
+    try {
+      const created = await owner.mutate<Meta>("credentials.create", {
+        name: "Bearer",
+        type: "http_bearer",
+        secret: { token: "right-token" },
+      });
+      const test = (input: Record<string, unknown>) =>
+        owner.mutate<{ ok: boolean; error?: string }>("credentials.testConnection", {
+          credentialId: created.id,
+          ...input,
+        });
+      expect(await test({ url })).toEqual({ ok: true });
+      await owner.mutate("credentials.update", {
+        credentialId: created.id,
+        secret: { token: "wrong-token" },
+      });
+      expect(await test({ url })).toEqual({ ok: false, error: "the server answered 401" });
+      expect(seen).toEqual(["Bearer right-token", "Bearer wrong-token"]);
+
+      const noUrl = await owner.trpcError("mutate", "credentials.testConnection", {
+        credentialId: created.id,
+      });
+      expect(noUrl.status).toBe(400);
+      expect(noUrl.error.data.details?.field).toBe("url");
+      const blocked = await test({ url: "http://10.20.30.40/" });
+      expect(blocked.ok).toBe(false);
+      expect(blocked.error).toContain("blocked");
+      expect(seen).toHaveLength(2);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it("a connection test to a private address is stopped by the outbound guard", async () => {

@@ -24,4 +24,6 @@ export const credentialInputs = {
       path: ["name"],
     }),
   id: z.object({ credentialId: z.string().min(1) }),
+  /** HTTP credentials have no address of their own: the test names an endpoint to try. */
+  test: z.object({ credentialId: z.string().min(1), url: z.string().max(2048).optional() }),
 };

@@ -1,19 +1,54 @@
 import type { z } from "zod";
 import type { MemberContext } from "../../access/context.ts";
-import { AppError } from "../../lib/errors.ts";
+import { AppError, badRequest } from "../../lib/errors.ts";
 import { connectPostgres, parsePostgresUrl, type SslMode } from "../../net/clients/postgres.ts";
 import { smtpTransport } from "../../net/clients/smtp.ts";
 import { OutboundError } from "../../net/errors.ts";
 import type { Outbound } from "../../net/outbound.ts";
+import { applyCredential } from "../workflows/nodes/http-request.ts";
 import { credentialInputs } from "./inputs.ts";
 import type { VaultDeps } from "./service.ts";
 import { type UnsealedCredential, withCredential } from "./use.ts";
 
-type Check = (outbound: Outbound, credential: UnsealedCredential) => Promise<void>;
+type Check = (
+  outbound: Outbound,
+  credential: UnsealedCredential,
+  url: string | undefined,
+) => Promise<void>;
 const text = (v: unknown) => String(v ?? "");
+
+/**
+ * A GET to the endpoint the tester names, with the credential applied exactly as the HTTP
+ * Request node applies it; any 2xx passes. Only the status is reported, never the body.
+ */
+const httpCheck: Check = async (outbound, credential, url) => {
+  if (!url)
+    throw badRequest(
+      "url is required: the address of an endpoint that needs this credential",
+      "url",
+    );
+  const headers = new Headers();
+  applyCredential(headers, credential);
+  const response = await outbound.fetch(url, {
+    headers,
+    timeoutMs: 10_000,
+    maxResponseBytes: 64 * 1024,
+    truncateResponse: true,
+  });
+  if (!response.ok) throw new HttpStatusError(response.status);
+};
+
+class HttpStatusError extends Error {
+  constructor(readonly status: number) {
+    super(`the server answered ${status}`);
+  }
+}
 
 /** Types whose connection can be checked cheaply and without side effects. */
 const checks: Record<string, Check> = {
+  http_bearer: httpCheck,
+  http_basic: httpCheck,
+  http_header: httpCheck,
   async smtp(outbound, { settings, secret }) {
     const transport = await smtpTransport(outbound, {
       host: text(settings.host),
@@ -50,15 +85,16 @@ const checks: Record<string, Check> = {
 };
 
 /**
- * Tries the credential against its service. Needs `credential:use`; the outcome says only
- * whether it worked and why not, never anything from the secret.
+ * Tries the credential against its service (an HTTP credential: against `url`). Needs
+ * `credential:use`; the outcome says only whether it worked and why not, never anything from
+ * the secret.
  */
 export async function testCredential(
   deps: VaultDeps & { outbound: Outbound },
   ctx: MemberContext,
-  input: z.input<typeof credentialInputs.id>,
+  input: z.input<typeof credentialInputs.test>,
 ) {
-  const { credentialId } = credentialInputs.id.parse(input);
+  const { credentialId, url } = credentialInputs.test.parse(input);
   const use = { credentialId, accepts: Object.keys(checks), purpose: { kind: "connection_test" } };
   return withCredential(deps, ctx, use, async (credential) => {
     const check = checks[credential.type];
@@ -68,9 +104,10 @@ export async function testCredential(
         `Connection tests are not available for ${credential.type}`,
       );
     try {
-      await check(deps.outbound, credential);
+      await check(deps.outbound, credential, url);
       return { ok: true as const };
     } catch (error) {
+      if (error instanceof AppError) throw error;
       return { ok: false as const, error: describeFailure(error) };
     }
   });
@@ -78,7 +115,7 @@ export async function testCredential(
 
 /** A failure reason safe to show: the guard's own messages, or the error class and code. */
 function describeFailure(error: unknown): string {
-  if (error instanceof OutboundError) return error.message;
+  if (error instanceof OutboundError || error instanceof HttpStatusError) return error.message;
   const code = (error as { code?: unknown }).code;
   const known: Record<string, string> = {
     EAUTH: "authentication failed",

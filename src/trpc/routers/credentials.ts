@@ -26,6 +26,6 @@ export const credentialsRouter = router({
     .input(credentialInputs.id)
     .mutation(({ ctx, input }) => deleteCredential(ctx.member, input)),
   testConnection: orgProcedure
-    .input(credentialInputs.id)
+    .input(credentialInputs.test)
     .mutation(({ ctx, input }) => testCredential(ctx.deps, ctx.member, input)),
 });

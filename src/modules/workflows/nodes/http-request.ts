@@ -51,7 +51,7 @@ export const httpRequestParameters = z.strictObject({
 type Parameters = z.output<typeof httpRequestParameters>;
 
 /** Adds the credential's header. It overrides a parameter header of the same name. */
-function applyCredential(headers: Headers, credential: UnsealedCredential) {
+export function applyCredential(headers: Headers, credential: UnsealedCredential) {
   switch (credential.type) {
     case "http_bearer": {
       const { secret } = readCredential(credential, httpBearer);
