@@ -44,11 +44,16 @@ const smtpCredential = (password: string) => ({
 });
 
 describe("credentials", () => {
-  it("lists the types with field schemas", async () => {
-    const types = await owner.query<{ id: string }[]>("credentials.types");
-    expect(types.map((x) => x.id).sort()).toEqual(
-      ["http_basic", "http_bearer", "http_header", "postgres", "slack_webhook", "smtp"].sort(),
-    );
+  it("lists the types with field schemas and how each one's connection is tested", async () => {
+    const types = await owner.query<{ id: string; connectionTest: string }[]>("credentials.types");
+    expect(Object.fromEntries(types.map((x) => [x.id, x.connectionTest]))).toEqual({
+      http_basic: "url",
+      http_bearer: "url",
+      http_header: "url",
+      postgres: "direct",
+      slack_webhook: "none",
+      smtp: "direct",
+    });
   });
 
   it("returns metadata only: which secret fields are set, never their values", async () => {

@@ -85,6 +85,16 @@ const checks: Record<string, Check> = {
 };
 
 /**
+ * How a type's connection test works: "direct" against the service its settings name, "url"
+ * against an endpoint the tester gives, or "none".
+ */
+export function connectionTestKind(typeId: string): "direct" | "url" | "none" {
+  const check = checks[typeId];
+  if (!check) return "none";
+  return check === httpCheck ? "url" : "direct";
+}
+
+/**
  * Tries the credential against its service (an HTTP credential: against `url`). Needs
  * `credential:use`; the outcome says only whether it worked and why not, never anything from
  * the secret.
