@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WEBHOOK_EVENT_TYPES } from "../../src/modules/webhooks/events.ts";
 import { openWebhookSecret } from "../../src/modules/webhooks/secrets.ts";
 import { startTestApp, type TestApp } from "../helpers/app.ts";
 import type { TestClient } from "../helpers/client.ts";
@@ -180,6 +181,14 @@ describe("endpoint input", () => {
       eventTypes: [],
     });
     expect(none.status).toBe(400);
+  });
+
+  it("offers the event types an endpoint may subscribe to, to those who may view endpoints", async () => {
+    const types = await admin.query<string[]>("webhooks.eventTypes");
+    expect(types).toEqual([...WEBHOOK_EVENT_TYPES]);
+    const created = await createEndpoint(owner, { eventTypes: types });
+    expect(created.eventTypes).toEqual([...types].sort());
+    expect((await participant.trpcError("query", "webhooks.eventTypes")).status).toBe(403);
   });
 
   it("allows plain http only to hosts FLUXO_OUTBOUND_ALLOW names", async () => {

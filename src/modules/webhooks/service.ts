@@ -7,7 +7,7 @@ import { AppError, badRequest, notFound } from "../../lib/errors.ts";
 import type { AllowEntry } from "../../net/allowlist.ts";
 import { recordAudit } from "../audit/record.ts";
 import type { Keyring } from "../vault/keyring.ts";
-import { emitWebhookEvent } from "./events.ts";
+import { emitWebhookEvent, WEBHOOK_EVENT_TYPES, type WebhookEventType } from "./events.ts";
 import { webhookInputs } from "./inputs.ts";
 import type { WebhookQueue } from "./jobs.ts";
 import * as repo from "./repo.ts";
@@ -60,6 +60,12 @@ export function createEndpoint(
     });
     return { ...endpoint, secret };
   });
+}
+
+/** The event types an endpoint may subscribe to, for forms that offer them as choices. */
+export function listEventTypes(ctx: OrgContext): readonly WebhookEventType[] {
+  authorize(ctx, "webhook:view");
+  return WEBHOOK_EVENT_TYPES;
 }
 
 export function listEndpoints(ctx: OrgContext) {

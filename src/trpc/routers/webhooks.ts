@@ -4,6 +4,7 @@ import {
   deleteEndpoint,
   getEndpoint,
   listEndpoints,
+  listEventTypes,
   revealSecret,
   rotateSecret,
   sendTestEvent,
@@ -13,6 +14,7 @@ import { orgProcedure, router } from "../init.ts";
 
 export const webhooksRouter = router({
   list: orgProcedure.query(({ ctx }) => listEndpoints(ctx.member)),
+  eventTypes: orgProcedure.query(({ ctx }) => listEventTypes(ctx.member)),
   get: orgProcedure
     .input(webhookInputs.id)
     .query(({ ctx, input }) => getEndpoint(ctx.member, input)),
