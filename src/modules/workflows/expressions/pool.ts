@@ -149,27 +149,33 @@ export class ExpressionPool {
     this.slots.add(slot);
     if (this.queue.length === 0) this.idle(slot);
     worker.on("message", (reply: WorkerReply) => this.onReply(slot, reply));
-    worker.on("error", () => this.kill(slot, "could not be evaluated"));
-    worker.on("exit", (code, signal) => {
-      this.slots.delete(slot);
-      clearTimeout(slot.timer);
-      // V8 aborts a process that runs out of heap (SIGABRT, or exit code 134 through a shell).
-      const outOfMemory = signal === "SIGABRT" || code === 134;
-      this.fail(
-        slot,
-        slot.killedFor ??
-          (outOfMemory
-            ? `needed more than ${WORKER_HEAP_MB} MB of memory and was stopped`
-            : "could not be evaluated"),
-      );
-      if (!slot.ready) {
-        // A worker that cannot even start would fail every job: report it instead of looping.
-        for (const job of this.queue.splice(0)) {
-          job.reject(new Error(`the expression worker exited while starting (${signal ?? code})`));
-        }
-      }
-      this.dispatch();
+    worker.on("error", () => {
+      // A process that never started emits no "exit".
+      if (worker.pid === undefined) this.onExit(slot, null, null);
+      else this.kill(slot, "could not be evaluated");
     });
+    worker.on("exit", (code, signal) => this.onExit(slot, code, signal));
+  }
+
+  private onExit(slot: Slot, code: number | null, signal: NodeJS.Signals | null): void {
+    if (!this.slots.delete(slot)) return;
+    clearTimeout(slot.timer);
+    // V8 aborts a process that runs out of heap (SIGABRT, or exit code 134 through a shell).
+    const outOfMemory = signal === "SIGABRT" || code === 134;
+    this.fail(
+      slot,
+      slot.killedFor ??
+        (outOfMemory
+          ? `needed more than ${WORKER_HEAP_MB} MB of memory and was stopped`
+          : "could not be evaluated"),
+    );
+    if (!slot.ready && ![...this.slots].some((other) => other.ready)) {
+      // No worker could start: fail what waits instead of starting more in a loop.
+      for (const job of this.queue.splice(0)) {
+        job.reject(new Error(`the expression worker exited while starting (${signal ?? code})`));
+      }
+    }
+    this.dispatch();
   }
 
   /** An idle worker does not keep the process alive. */
