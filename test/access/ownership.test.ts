@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../helpers/app.ts";
+import { auditEvents } from "../helpers/orgs.ts";
 import { addMember, orgOwner } from "../helpers/users.ts";
 
 let t: TestApp;
@@ -35,10 +36,7 @@ describe("organization ownership", () => {
         })
       ).status,
     ).toBe(403);
-    const audit =
-      await admin.client.query<{ action: string; metadata: Record<string, unknown> }[]>(
-        "audit.list",
-      );
+    const audit = await auditEvents(admin.client);
     expect(audit.find((e) => e.action === "org.ownership_transferred")?.metadata).toMatchObject({
       to: { memberId: admin.memberId, before: "ADMIN", after: "OWNER" },
     });
@@ -52,7 +50,7 @@ describe("organization ownership", () => {
     ).toBe(403);
     await owner.mutate("orgs.update", { name: "New Name" });
     expect((await owner.query<{ name: string }>("orgs.current")).name).toBe("New Name");
-    const audit = await owner.query<{ action: string; metadata: unknown }[]>("audit.list");
+    const audit = await auditEvents(owner);
     expect(audit.find((e) => e.action === "org.updated")?.metadata).toEqual({
       before: { name: "Old Name" },
       after: { name: "New Name" },

@@ -15,15 +15,19 @@ export interface MemberRow {
 }
 
 export interface AuditRow {
+  id: string;
   organizationId: string;
   actorKind: string;
   actorId: string | null;
+  actorLabel: string | null;
+  actorEmail: string | null;
   action: string;
   targetType: string | null;
   targetId: string | null;
   metadata: Record<string, unknown>;
   ip: string | null;
   userAgent: string | null;
+  createdAt: string;
 }
 
 export const sha256Hex = (value: string) => createHash("sha256").update(value).digest("hex");
@@ -46,8 +50,14 @@ export async function invite(t: TestApp, inviter: TestClient, role: string, emai
 
 export const members = (client: TestClient) => client.query<MemberRow[]>("members.list");
 
-export const auditEvents = (client: TestClient) =>
-  client.query<AuditRow[]>("audit.list", { limit: 200 });
+export interface AuditPage {
+  items: AuditRow[];
+  nextCursor: string | null;
+}
+
+/** The newest 200 audit events of the client's active organization. */
+export const auditEvents = async (client: TestClient) =>
+  (await client.query<AuditPage>("audit.list", { limit: 200 })).items;
 
 /** How many OWNERs the organization has, read from the database itself. */
 export async function ownerCount(t: TestApp, orgId: string): Promise<number> {

@@ -206,7 +206,7 @@ describe("creating", () => {
     ).body;
     expect(review).toMatchObject({ body: "Changelog …", payload: { version: "1.2" } });
     // routed to the named reviewer, as in the app
-    const inbox = await reviewer.client.query<{ id: string }[]>("reviews.list");
+    const inbox = (await reviewer.client.query<{ items: { id: string }[] }>("reviews.list")).items;
     expect(inbox.map((r) => r.id)).toContain(created.body.id);
 
     const bad: [unknown, string][] = [

@@ -75,7 +75,9 @@ it("e-mails each recipient the review link and their own single-use approve/reje
   expect(posted.res.status).toBe(200);
   const done = await waitForExecution(owner, executionId);
   expect(done.status).toBe("succeeded");
-  const reviews = await owner.query<{ executionId: string; status: string }[]>("reviews.list");
+  const { items: reviews } = await owner.query<{
+    items: { executionId: string; status: string }[];
+  }>("reviews.list");
   expect(reviews.find((r) => r.executionId === executionId)?.status).toBe("approved");
 });
 

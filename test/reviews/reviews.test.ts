@@ -57,7 +57,7 @@ type Review = { id: string; title: string; status: string; executionId: string |
 
 async function pendingReviewOf(executionId: string): Promise<Review> {
   await waitForExecution(owner, executionId, ["waiting"]);
-  const all = await owner.query<Review[]>("reviews.list", { status: "pending" });
+  const all = (await owner.query<{ items: Review[] }>("reviews.list", { status: "pending" })).items;
   const found = all.find((r) => r.executionId === executionId);
   if (!found) throw new Error("no review for the execution");
   return found;
@@ -161,7 +161,7 @@ describe("who sees and decides which review", () => {
     const routed = await runFlow({ anyReviewer: false, assignees: [reviewer.memberId] });
     const review = await pendingReviewOf(routed.executionId);
     const seen = async (client: TestClient) =>
-      (await client.query<Review[]>("reviews.list")).map((r) => r.id);
+      (await client.query<{ items: Review[] }>("reviews.list")).items.map((r) => r.id);
 
     expect(await seen(reviewer.client)).toContain(review.id);
     expect(await seen(otherReviewer.client)).not.toContain(review.id);

@@ -12,7 +12,7 @@ import { updateCredential } from "../../src/modules/vault/service.ts";
 import { withCredential } from "../../src/modules/vault/use.ts";
 import { startTestApp, type TestApp } from "../helpers/app.ts";
 import type { TestClient } from "../helpers/client.ts";
-import { dbRows } from "../helpers/orgs.ts";
+import { auditEvents, dbRows } from "../helpers/orgs.ts";
 import { orgOwner } from "../helpers/users.ts";
 
 const KEY_A = Buffer.alloc(32, 7).toString("base64"); // the test app's key (test/helpers/app.ts)
@@ -110,10 +110,7 @@ describe("vault rotation", () => {
       changedMeanwhile: 0,
       failed: [],
     });
-    const audit = await first.client.query<{ action: string; metadata: { credentials: number } }[]>(
-      "audit.list",
-      { limit: 200 },
-    );
+    const audit = await auditEvents(first.client);
     expect(audit.find((e) => e.action === "vault.key_rotated")?.metadata).toMatchObject({
       credentials: 60,
       keyId: "b",

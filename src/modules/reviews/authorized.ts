@@ -9,7 +9,7 @@ import * as repo from "./repo.ts";
 export type ReviewRow = NonNullable<Awaited<ReturnType<typeof repo.findReview>>>;
 
 /** The policy's view of one review for the acting member or key (a key's scopes decide alone). */
-async function accessTo(tx: Tx, ctx: OrgContext, review: ReviewRow): Promise<ReviewAccess> {
+export async function accessTo(tx: Tx, ctx: OrgContext, review: ReviewRow): Promise<ReviewAccess> {
   const orgId = review.row.organizationId;
   if (isKeyContext(ctx)) return { type: "review", orgId, routed: false, viaWorkflow: false };
   const assignedToMe = await repo.isAssigned(tx, ctx.orgId, review.id, ctx.memberId);

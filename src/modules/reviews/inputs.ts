@@ -22,7 +22,11 @@ export const reviewInputs = {
   list: z
     .object({
       status: z.enum(reviewStatuses).optional(),
+      /** Only reviews assigned to the member by name (a key has no assignments). */
+      assignedToMe: z.boolean().default(false),
       limit: z.number().int().min(1).max(200).default(50),
+      /** `nextCursor` of the previous page. */
+      cursor: z.string().max(500).optional(),
     })
     .prefault({}),
   id: z.object({ reviewId: z.string().min(1) }),

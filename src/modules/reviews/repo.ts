@@ -1,9 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { and, desc, eq, gt, sql } from "drizzle-orm";
-import type { OrgContext, RequestMeta } from "../../access/context.ts";
+import { isKeyContext, type OrgContext, type RequestMeta } from "../../access/context.ts";
 import { viewableReviews } from "../../access/review-filter.ts";
 import type { Queryable, Tx } from "../../db/client.ts";
-import { reviewActivity, reviewAssignee, reviewRequest } from "../../db/schema/index.ts";
+import {
+  member,
+  reviewActivity,
+  reviewAssignee,
+  reviewLink,
+  reviewRequest,
+  user,
+} from "../../db/schema/index.ts";
 
 /** A pending review past its expiry reads as expired: it can no longer be decided. */
 export const effectiveStatus = sql<string>`case when ${reviewRequest.status} = 'pending' and ${reviewRequest.expiresAt} <= now() then 'expired' else ${reviewRequest.status}::text end`;
@@ -35,9 +42,14 @@ const positionAt = sql<string>`to_char(${reviewRequest.createdAt} at time zone '
 export function listVisible(
   db: Queryable,
   ctx: OrgContext,
-  filter: { status?: string | undefined; limit: number; after?: ReviewPosition | undefined },
+  filter: {
+    status?: string | undefined;
+    assignedToMe?: boolean;
+    limit: number;
+    after?: ReviewPosition | undefined;
+  },
 ) {
-  const { status, limit, after } = filter;
+  const { status, assignedToMe, limit, after } = filter;
   return db
     .select({ ...summary, position: { at: positionAt, id: reviewRequest.id } })
     .from(reviewRequest)
@@ -45,6 +57,7 @@ export function listVisible(
       and(
         viewableReviews(ctx),
         status ? sql`${effectiveStatus} = ${status}` : undefined,
+        assignedToMe ? assignedTo(ctx) : undefined,
         after
           ? sql`(${reviewRequest.createdAt}, ${reviewRequest.id}) < (${after.at}::timestamptz, ${after.id})`
           : undefined,
@@ -53,6 +66,15 @@ export function listVisible(
     .orderBy(desc(reviewRequest.createdAt), desc(reviewRequest.id))
     .limit(limit);
 }
+
+/** Reviews naming the member as an assignee; none for a key, which no review names. */
+const assignedTo = (ctx: OrgContext) =>
+  isKeyContext(ctx)
+    ? sql`false`
+    : sql`exists (select 1 from ${reviewAssignee} where ${and(
+        eq(reviewAssignee.reviewId, reviewRequest.id),
+        eq(reviewAssignee.memberId, ctx.memberId),
+      )})`;
 
 export async function findReview(db: Queryable, orgId: string, id: string) {
   const [row] = await db
@@ -149,6 +171,7 @@ export async function addActivity(
 export function listActivity(db: Queryable, orgId: string, reviewId: string) {
   return db
     .select({
+      id: reviewActivity.id,
       kind: reviewActivity.kind,
       channel: reviewActivity.channel,
       actorLabel: reviewActivity.actorLabel,
@@ -158,8 +181,53 @@ export function listActivity(db: Queryable, orgId: string, reviewId: string) {
       ip: reviewActivity.ip,
       userAgent: reviewActivity.userAgent,
       at: reviewActivity.createdAt,
+      /** The acting member's e-mail, for entries that carry no label of their own. */
+      memberEmail: user.email,
     })
     .from(reviewActivity)
+    .leftJoin(
+      member,
+      and(
+        eq(member.organizationId, reviewActivity.organizationId),
+        eq(member.id, reviewActivity.memberId),
+      ),
+    )
+    .leftJoin(user, eq(user.id, member.userId))
     .where(and(eq(reviewActivity.organizationId, orgId), eq(reviewActivity.reviewId, reviewId)))
     .orderBy(reviewActivity.createdAt);
+}
+
+/** The members a review names, with the name and e-mail the app shows. */
+export function listAssignees(db: Queryable, orgId: string, reviewId: string) {
+  return db
+    .select({ memberId: member.id, name: user.name, email: user.email })
+    .from(reviewAssignee)
+    .innerJoin(
+      member,
+      and(
+        eq(member.organizationId, reviewAssignee.organizationId),
+        eq(member.id, reviewAssignee.memberId),
+      ),
+    )
+    .innerJoin(user, eq(user.id, member.userId))
+    .where(and(eq(reviewAssignee.organizationId, orgId), eq(reviewAssignee.reviewId, reviewId)))
+    .orderBy(user.email);
+}
+
+/** The review's public links without their tokens (stored only hashed anyway), newest first. */
+export function listLinks(db: Queryable, orgId: string, reviewId: string) {
+  return db
+    .select({
+      id: reviewLink.id,
+      expiresAt: reviewLink.expiresAt,
+      maxUses: reviewLink.maxUses,
+      decisions: reviewLink.decisions,
+      views: reviewLink.views,
+      lastUsedAt: reviewLink.lastUsedAt,
+      revokedAt: reviewLink.revokedAt,
+      createdAt: reviewLink.createdAt,
+    })
+    .from(reviewLink)
+    .where(and(eq(reviewLink.organizationId, orgId), eq(reviewLink.reviewId, reviewId)))
+    .orderBy(desc(reviewLink.createdAt));
 }

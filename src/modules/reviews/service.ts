@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { z } from "zod";
-import { authorize, authorizeListing } from "../../access/authorize.ts";
+import { authorize, authorizeListing, isAllowed } from "../../access/authorize.ts";
 import { isKeyContext, type OrgContext } from "../../access/context.ts";
 import type { Tx } from "../../db/client.ts";
 import { reviewAssignee, reviewRequest } from "../../db/schema/index.ts";
@@ -11,7 +11,8 @@ import { type AuditContext, recordAudit } from "../audit/record.ts";
 import { findMember } from "../orgs/repo.ts";
 import { emitWebhookEvent } from "../webhooks/events.ts";
 import type { WebhookQueue } from "../webhooks/jobs.ts";
-import { authorizedReview } from "./authorized.ts";
+import { accessTo, authorizedReview } from "./authorized.ts";
+import { decodeCursor, encodeCursor } from "./cursor.ts";
 import { decisionOf } from "./decisions.ts";
 import { scheduleReviewExpiry } from "./expiry.ts";
 import { reviewInputs } from "./inputs.ts";
@@ -173,7 +174,10 @@ export function requestReview(
  * page starts (null on the last page).
  */
 export async function listReviews(ctx: OrgContext, input: z.input<typeof reviewInputs.list>) {
-  return (await listReviewPage(ctx, input ?? {})).page;
+  const { cursor, ...filter } = reviewInputs.list.parse(input);
+  const after = cursor === undefined ? undefined : decodeCursor(cursor);
+  const { page, next } = await listReviewPage(ctx, { ...filter, after });
+  return { items: page, nextCursor: next && encodeCursor(next) };
 }
 
 export function listReviewPage(
@@ -181,9 +185,14 @@ export function listReviewPage(
   input: z.input<typeof reviewInputs.list> & { after?: repo.ReviewPosition | undefined },
 ) {
   authorizeListing(ctx, "review:view");
-  const { status, limit } = reviewInputs.list.parse(input);
+  const { status, assignedToMe, limit } = reviewInputs.list.parse(input);
   return withTenant(ctx.db, ctx.orgId, async (tx) => {
-    const rows = await repo.listVisible(tx, ctx, { status, limit: limit + 1, after: input.after });
+    const rows = await repo.listVisible(tx, ctx, {
+      status,
+      assignedToMe,
+      limit: limit + 1,
+      after: input.after,
+    });
     const page = rows.slice(0, limit).map(({ position: _, ...review }) => review);
     const last = rows.length > limit ? rows[limit - 1] : undefined;
     return { page, next: last ? last.position : null };
@@ -203,13 +212,23 @@ export function getReview(ctx: OrgContext, input: z.input<typeof reviewInputs.id
   const { reviewId } = reviewInputs.id.parse(input);
   return withTenant(ctx.db, ctx.orgId, async (tx) => {
     const review = await authorizedReview(tx, ctx, reviewId, "review:view");
+    const access = await accessTo(tx, ctx, review);
     const { row, ...summary } = review;
     return {
       ...summary,
       body: row.body,
       payload: row.payload,
       decision: decisionOf(row),
+      assignees: await repo.listAssignees(tx, ctx.orgId, reviewId),
+      links: isAllowed(ctx, "review:link", access)
+        ? await repo.listLinks(tx, ctx.orgId, reviewId)
+        : [],
       activity: await repo.listActivity(tx, ctx.orgId, reviewId),
+      /** What the caller may do here, so a client shows only those controls. */
+      allowed: {
+        decide: isAllowed(ctx, "review:decide", access),
+        link: isAllowed(ctx, "review:link", access),
+      },
     };
   });
 }
