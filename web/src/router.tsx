@@ -14,12 +14,15 @@ import { ChooseOrganizationPage } from "./pages/app/choose-organization.tsx";
 import { HomePage } from "./pages/app/home.tsx";
 import { OrgGate } from "./pages/app/org-gate.tsx";
 import { PlaceholderPage } from "./pages/app/placeholder.tsx";
+import { AuditPage } from "./pages/audit/audit-page.tsx";
 import { ForgotPasswordPage, ResetPasswordPage } from "./pages/auth/password-reset.tsx";
 import { SignInPage } from "./pages/auth/sign-in.tsx";
 import { SignUpPage } from "./pages/auth/sign-up.tsx";
 import { EmailVerifiedPage, VerifyEmailPage } from "./pages/auth/verify-email.tsx";
 import { AcceptInvitationPage } from "./pages/invitations/accept.tsx";
 import { MembersPage } from "./pages/members/members-page.tsx";
+import { ReviewDetailPage } from "./pages/reviews/review-detail.tsx";
+import { ReviewsPage } from "./pages/reviews/reviews-page.tsx";
 
 const rootRoute = createRootRouteWithContext<{ queryClient: QueryClient }>()({
   component: () => (
@@ -115,7 +118,7 @@ const accountRoute = createRoute({
 
 // Organization pages: need an active organization (else: choose or create one).
 const orgRoute = createRoute({ getParentRoute: () => appRoute, id: "org", component: OrgGate });
-const orgPage = (path: string, component: () => React.ReactNode) =>
+const orgPage = <TPath extends string>(path: TPath, component: () => React.ReactNode) =>
   createRoute({ getParentRoute: () => orgRoute, path, component });
 
 const routeTree = rootRoute.addChildren([
@@ -132,12 +135,13 @@ const routeTree = rootRoute.addChildren([
     orgRoute.addChildren([
       orgPage("/", HomePage),
       orgPage("/members", MembersPage),
-      orgPage("/reviews", () => <PlaceholderPage title="Reviews" />),
+      orgPage("/reviews", ReviewsPage),
+      orgPage("/reviews/$reviewId", ReviewDetailPage),
       orgPage("/workflows", () => <PlaceholderPage title="Workflows" />),
       orgPage("/credentials", () => <PlaceholderPage title="Credentials" />),
       orgPage("/api-keys", () => <PlaceholderPage title="API keys" />),
       orgPage("/webhooks", () => <PlaceholderPage title="Webhooks" />),
-      orgPage("/audit", () => <PlaceholderPage title="Audit log" />),
+      orgPage("/audit", AuditPage),
     ]),
   ]),
 ]);

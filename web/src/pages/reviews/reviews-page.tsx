@@ -1,0 +1,135 @@
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { Link } from "@tanstack/react-router";
+import { useId, useState } from "react";
+import { Button } from "../../components/ui/button.tsx";
+import { SelectField } from "../../components/ui/field.tsx";
+import { EmptyState, ErrorState, Spinner } from "../../components/ui/states.tsx";
+import { Cell, Table } from "../../components/ui/table.tsx";
+import { api } from "../../lib/trpc.ts";
+import { formatTime, ReviewStatus, reviewStatuses } from "./review-status.tsx";
+
+type Status = (typeof reviewStatuses)[number];
+const PAGE_SIZE = 25;
+
+const statusOptions = [
+  { value: "", label: "Any status" },
+  ...reviewStatuses.map((status) => ({ value: status, label: status })),
+];
+
+/** The review inbox: what the member may view, newest first, filtered and paged by cursor. */
+export function ReviewsPage() {
+  const [status, setStatus] = useState<Status | "">("pending");
+  const [assignedToMe, setAssignedToMe] = useState(false);
+  // cursors of the pages before the current one; the last entry is the current page's
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const cursor = cursors[cursors.length - 1];
+  const filter = { status: status || undefined, assignedToMe, limit: PAGE_SIZE, cursor };
+  const reviews = useQuery({
+    queryKey: ["reviews.list", filter],
+    queryFn: () => api.reviews.list.query(filter),
+    placeholderData: keepPreviousData,
+  });
+  const restart = () => setCursors([undefined]);
+
+  return (
+    <div className="max-w-5xl space-y-6">
+      <h1 className="text-2xl font-semibold">Reviews</h1>
+      <form
+        aria-label="Filter reviews"
+        className="flex flex-wrap items-end gap-4"
+        onSubmit={(event) => event.preventDefault()}
+      >
+        <SelectField
+          label="Status"
+          value={status}
+          options={statusOptions}
+          onChange={(e) => {
+            setStatus(e.target.value as Status | "");
+            restart();
+          }}
+        />
+        <CheckboxField
+          label="Assigned to me"
+          checked={assignedToMe}
+          onChange={(checked) => {
+            setAssignedToMe(checked);
+            restart();
+          }}
+        />
+      </form>
+      {reviews.isPending && <Spinner />}
+      {reviews.isError && <ErrorState error={reviews.error} onRetry={() => reviews.refetch()} />}
+      {reviews.data?.items.length === 0 && (
+        <EmptyState title="No reviews here">
+          Reviews raised by workflows or through the API appear here when they are routed to you.
+        </EmptyState>
+      )}
+      {!!reviews.data?.items.length && (
+        <Table caption="Reviews" head={["Title", "Status", "Expires", "Requested"]}>
+          {reviews.data.items.map((review) => (
+            <tr key={review.id}>
+              <Cell>
+                <Link
+                  to="/reviews/$reviewId"
+                  params={{ reviewId: review.id }}
+                  className="font-medium text-indigo-700 underline"
+                >
+                  {review.title}
+                </Link>
+              </Cell>
+              <Cell>
+                <ReviewStatus status={review.status} />
+              </Cell>
+              <Cell>{formatTime(review.expiresAt)}</Cell>
+              <Cell>{formatTime(review.createdAt)}</Cell>
+            </tr>
+          ))}
+        </Table>
+      )}
+      <nav aria-label="Pages" className="flex gap-2">
+        <Button
+          variant="secondary"
+          disabled={cursors.length === 1}
+          onClick={() => setCursors(cursors.slice(0, -1))}
+        >
+          Previous page
+        </Button>
+        <Button
+          variant="secondary"
+          disabled={!reviews.data?.nextCursor || reviews.isPlaceholderData}
+          onClick={() =>
+            reviews.data?.nextCursor && setCursors([...cursors, reviews.data.nextCursor])
+          }
+        >
+          Next page
+        </Button>
+      </nav>
+    </div>
+  );
+}
+
+function CheckboxField({
+  label,
+  checked,
+  onChange,
+}: {
+  label: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+}) {
+  const id = useId();
+  return (
+    <div className="flex items-center gap-2 pb-2">
+      <input
+        id={id}
+        type="checkbox"
+        className="size-4 accent-indigo-600"
+        checked={checked}
+        onChange={(e) => onChange(e.target.checked)}
+      />
+      <label htmlFor={id} className="text-sm text-slate-700">
+        {label}
+      </label>
+    </div>
+  );
+}
