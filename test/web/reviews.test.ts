@@ -1,0 +1,131 @@
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { createApiKey } from "../helpers/api-keys.ts";
+import type { TestClient } from "../helpers/client.ts";
+import { addMember, PASSWORD, signedInUser, uniqueEmail } from "../helpers/users.ts";
+import { restCaller } from "../rest/harness.ts";
+import { screenshot, signInWithForm, startWebTest, type WebTest } from "./harness.ts";
+
+let web: WebTest;
+let ownerEmail: string;
+let owner: TestClient;
+let reviewer: Awaited<ReturnType<typeof addMember>>;
+let requestReview: (body: Record<string, unknown>) => Promise<string>;
+
+beforeAll(async () => {
+  web = await startWebTest();
+  ownerEmail = uniqueEmail("owner");
+  owner = await signedInUser(web.t, ownerEmail);
+  await owner.mutate("orgs.create", { name: "Northwind Payments" });
+  reviewer = await addMember(web.t, owner, "REVIEWER");
+  const key = await createApiKey(web.t, owner, { scopes: ["reviews:write"], name: "Billing bot" });
+  const api = restCaller(web.t, key.key);
+  requestReview = async (body) => {
+    const res = await api.post<{ id: string }>("/reviews", body);
+    if (res.status !== 201) throw new Error(`review request failed: ${res.status}`);
+    return res.body.id;
+  };
+});
+afterAll(() => web?.close());
+
+async function signIn(page: Page, email: string) {
+  await page.goto("/sign-in");
+  await signInWithForm(page, email, PASSWORD);
+  await page.getByRole("heading", { name: "Northwind Payments" }).waitFor();
+}
+
+const nav = (page: Page) => page.getByRole("navigation", { name: "Main" });
+
+describe("reviews in the browser", () => {
+  it("a review requested through the API is approved by its REVIEWER; the OWNER audits it", async () => {
+    onTestFailed(() => web.screenshotAll("reviews-failed"));
+    const title = `Refund order 1042 (${Date.now()})`;
+    await requestReview({
+      title,
+      body: "Customer asks for a refund of 40 EUR.",
+      payload: { order: 1042, note: "<img src=x onerror=alert(1)>" },
+      assignees: [reviewer.memberId],
+    });
+
+    const { page, problems } = await web.newPage();
+    await signIn(page, reviewer.email);
+    const links = nav(page).getByRole("link");
+    await nav(page).getByRole("link", { name: "Reviews" }).waitFor();
+    const labels = await links.allTextContents();
+    for (const hidden of ["Credentials", "API keys", "Webhooks"])
+      expect(labels).not.toContain(hidden);
+
+    await nav(page).getByRole("link", { name: "Reviews" }).click();
+    await page.getByLabel("Assigned to me").check();
+    const inbox = page.getByRole("table", { name: "Reviews" });
+    await inbox.getByRole("link", { name: title }).waitFor();
+    await screenshot(page, "reviews-inbox");
+
+    await inbox.getByRole("link", { name: title }).click();
+    await page.getByRole("heading", { name: title }).waitFor();
+    const payload = page.getByRole("region", { name: "Payload" });
+    await expect(payload.textContent()).resolves.toContain("<img src=x onerror=alert(1)>");
+    expect(await payload.locator("img").count()).toBe(0);
+    await page.getByLabel("Comment").fill("Refund is within policy");
+    await page.getByRole("button", { name: "Approve" }).click();
+    await page.getByText("Review approved").first().waitFor();
+
+    const activity = page.getByRole("table", { name: "Activity" });
+    const requested = activity.getByRole("row").filter({ hasText: "Requested" });
+    await expect(requested.textContent()).resolves.toMatch(/Billing bot.*api/);
+    const approved = activity.getByRole("row").filter({ hasText: "Approved" });
+    await approved.waitFor();
+    const approvedText = await approved.textContent();
+    expect(approvedText).toContain(reviewer.email);
+    expect(approvedText).toContain("app");
+    expect(approvedText).toContain("Refund is within policy");
+    expect(await page.getByRole("button", { name: "Approve" }).count()).toBe(0);
+    await screenshot(page, "review-detail");
+
+    // A page the role may not see: the API's refusal, not a crash.
+    await page.goto("/credentials");
+    await expect(page.getByRole("alert").first().textContent()).resolves.toContain("REVIEWER");
+    expect(problems).toEqual([]);
+
+    const ownerPage = await web.newPage();
+    await signIn(ownerPage.page, ownerEmail);
+    await nav(ownerPage.page).getByRole("link", { name: "Audit log" }).click();
+    await ownerPage.page.getByLabel("Action").fill("review.");
+    await ownerPage.page.getByRole("button", { name: "Apply filters" }).click();
+    const audit = ownerPage.page.getByRole("table", { name: "Audit events" });
+    const decision = audit.getByRole("row").filter({ hasText: "review.approved" });
+    await expect(decision.textContent()).resolves.toContain(reviewer.email);
+    await audit.getByRole("row").filter({ hasText: "review.created" }).waitFor();
+    expect(await audit.getByRole("row").filter({ hasText: "member." }).count()).toBe(0);
+    await screenshot(ownerPage.page, "audit-log");
+    expect(ownerPage.problems).toEqual([]);
+  }, 120_000);
+
+  it("the OWNER creates a public link, sees it once, and revokes it after confirming", async () => {
+    onTestFailed(() => web.screenshotAll("review-links-failed"));
+    const title = `Pay invoice 77 (${Date.now()})`;
+    const id = await requestReview({ title, any_reviewer: true });
+    const { page, problems } = await web.newPage();
+    await signIn(page, ownerEmail);
+    await page.goto(`/reviews/${id}`);
+    await page.getByRole("heading", { name: title }).waitFor();
+
+    await page.getByRole("button", { name: "Create public link" }).click();
+    await page.getByText("it will not be shown again").waitFor();
+    const url = await page.getByLabel("Public link").inputValue();
+    expect(url).toMatch(new RegExp(`^${web.origin}/r/`));
+    await page.getByRole("button", { name: "Copy link" }).waitFor();
+    await page.getByRole("button", { name: "Done" }).click();
+    expect(await page.getByLabel("Public link").count()).toBe(0);
+
+    const linksTable = page.getByRole("table", { name: "Public links" });
+    await linksTable.getByRole("cell", { name: "active" }).waitFor();
+    await linksTable.getByRole("button", { name: /^Revoke link/ }).click();
+    await page.getByRole("dialog", { name: "Revoke this link?" }).waitFor();
+    await page.getByRole("button", { name: "Revoke link", exact: true }).click();
+    await linksTable.getByRole("cell", { name: "revoked" }).waitFor();
+    expect(await page.textContent("body")).not.toContain(url);
+    expect((await fetch(url)).status).toBeGreaterThanOrEqual(400);
+    expect(problems).toEqual([]);
+  }, 90_000);
+});
