@@ -9,6 +9,7 @@ import {
 import { Toaster } from "./components/ui/toast.tsx";
 import { isUnauthorized } from "./lib/errors.ts";
 import { meQuery } from "./lib/queries.ts";
+import { ApiKeysPage } from "./pages/api-keys/api-keys-page.tsx";
 import { AppShell } from "./pages/app/app-shell.tsx";
 import { ChooseOrganizationPage } from "./pages/app/choose-organization.tsx";
 import { HomePage } from "./pages/app/home.tsx";
@@ -23,6 +24,8 @@ import { AcceptInvitationPage } from "./pages/invitations/accept.tsx";
 import { MembersPage } from "./pages/members/members-page.tsx";
 import { ReviewDetailPage } from "./pages/reviews/review-detail.tsx";
 import { ReviewsPage } from "./pages/reviews/reviews-page.tsx";
+import { EndpointDetailPage } from "./pages/webhooks/endpoint-detail.tsx";
+import { WebhooksPage } from "./pages/webhooks/webhooks-page.tsx";
 
 const rootRoute = createRootRouteWithContext<{ queryClient: QueryClient }>()({
   component: () => (
@@ -139,8 +142,9 @@ const routeTree = rootRoute.addChildren([
       orgPage("/reviews/$reviewId", ReviewDetailPage),
       orgPage("/workflows", () => <PlaceholderPage title="Workflows" />),
       orgPage("/credentials", () => <PlaceholderPage title="Credentials" />),
-      orgPage("/api-keys", () => <PlaceholderPage title="API keys" />),
-      orgPage("/webhooks", () => <PlaceholderPage title="Webhooks" />),
+      orgPage("/api-keys", ApiKeysPage),
+      orgPage("/webhooks", WebhooksPage),
+      orgPage("/webhooks/$endpointId", EndpointDetailPage),
       orgPage("/audit", AuditPage),
     ]),
   ]),
