@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type ServerType, serve } from "@hono/node-server";
 import { type Browser, chromium, type Page } from "playwright-core";
+import type { Config } from "../../src/config/config.ts";
 import { ensureWebBuild } from "../../src/server/web-build.ts";
 import { startTestApp, type TestApp } from "../helpers/app.ts";
 import { firstLink } from "../helpers/smtp.ts";
@@ -18,9 +19,10 @@ const SCREENSHOTS = join(import.meta.dirname, "../../test-artifacts/screenshots"
 /**
  * The real server on an ephemeral loopback port with its own database and SMTP peer, the
  * web bundle built if stale, and Debian's Chromium. BASE_URL is the server's own origin, so
- * origin checks and mail links work as they do in production.
+ * origin checks and mail links work as they do in production. `overrides` adjust the config
+ * (e.g. `outboundAllow` for a test service on loopback).
  */
-export async function startWebTest() {
+export async function startWebTest(overrides: Partial<Config> = {}) {
   await ensureWebBuild();
   let t: TestApp | undefined;
   const server = await new Promise<ServerType>((resolve) => {
@@ -36,7 +38,7 @@ export async function startWebTest() {
   const address = server.address();
   if (!address || typeof address === "string") throw new Error("no address");
   const origin = `http://127.0.0.1:${address.port}`;
-  t = await startTestApp({ baseUrl: origin });
+  t = await startTestApp({ ...overrides, baseUrl: origin });
   const app = t;
   const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   const pages: Page[] = [];

@@ -20,6 +20,7 @@ import { ForgotPasswordPage, ResetPasswordPage } from "./pages/auth/password-res
 import { SignInPage } from "./pages/auth/sign-in.tsx";
 import { SignUpPage } from "./pages/auth/sign-up.tsx";
 import { EmailVerifiedPage, VerifyEmailPage } from "./pages/auth/verify-email.tsx";
+import { CredentialsPage } from "./pages/credentials/credentials-page.tsx";
 import { AcceptInvitationPage } from "./pages/invitations/accept.tsx";
 import { MembersPage } from "./pages/members/members-page.tsx";
 import { ReviewDetailPage } from "./pages/reviews/review-detail.tsx";
@@ -141,7 +142,7 @@ const routeTree = rootRoute.addChildren([
       orgPage("/reviews", ReviewsPage),
       orgPage("/reviews/$reviewId", ReviewDetailPage),
       orgPage("/workflows", () => <PlaceholderPage title="Workflows" />),
-      orgPage("/credentials", () => <PlaceholderPage title="Credentials" />),
+      orgPage("/credentials", CredentialsPage),
       orgPage("/api-keys", ApiKeysPage),
       orgPage("/webhooks", WebhooksPage),
       orgPage("/webhooks/$endpointId", EndpointDetailPage),

@@ -1,0 +1,104 @@
+/**
+ * Reads the JSON Schemas of `credentials.types` into form fields, so a new credential type
+ * needs no change here. Settings may be a `oneOf` of objects told apart by a constant field
+ * (PostgreSQL's `mode`): that field becomes a select and picks the variant's other fields.
+ */
+
+export interface JsonSchema {
+  type?: string;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  enum?: string[];
+  const?: string;
+  oneOf?: JsonSchema[];
+  anyOf?: JsonSchema[];
+  minimum?: number;
+  maximum?: number;
+  maxLength?: number;
+}
+
+export interface FieldSpec {
+  key: string;
+  label: string;
+  kind: "text" | "integer" | "number" | "boolean" | "choice";
+  required: boolean;
+  options?: string[];
+  min?: number;
+  max?: number;
+  maxLength?: number;
+}
+
+export interface SettingsShape {
+  /** The constant field that selects a variant, with each variant's value. */
+  discriminator?: { key: string; label: string; values: string[] };
+  /** The fields of the variant whose discriminator is `value` (or of the only shape). */
+  fieldsFor(value: string | undefined): FieldSpec[];
+}
+
+const words: Record<string, string> = { url: "URL", ssl: "SSL", smtp: "SMTP", id: "ID" };
+
+/** "connectionUrl" → "Connection URL". */
+export function humanize(key: string): string {
+  const parts = key
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .split(/[\s_]+/)
+    .map((part) => words[part.toLowerCase()] ?? part.toLowerCase());
+  const text = parts.join(" ");
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function fieldsOf(schema: JsonSchema, skip?: string): FieldSpec[] {
+  const required = new Set(schema.required ?? []);
+  return Object.entries(schema.properties ?? {})
+    .filter(([key]) => key !== skip)
+    .map(([key, property]) => ({
+      key,
+      label: humanize(key),
+      kind: property.enum
+        ? "choice"
+        : property.type === "boolean" || property.type === "integer" || property.type === "number"
+          ? property.type
+          : "text",
+      required: required.has(key),
+      options: property.enum,
+      min: property.minimum,
+      max: property.maximum,
+      maxLength: property.maxLength,
+    }));
+}
+
+export function readSettings(schema: JsonSchema): SettingsShape {
+  const variants = schema.oneOf ?? schema.anyOf;
+  if (!variants) return { fieldsFor: () => fieldsOf(schema) };
+  const first = variants[0]?.properties ?? {};
+  const key = Object.keys(first).find((k) =>
+    variants.every((v) => typeof v.properties?.[k]?.const === "string"),
+  );
+  if (!key) return { fieldsFor: () => [] };
+  const values = variants.map((v) => v.properties?.[key]?.const as string);
+  return {
+    discriminator: { key, label: humanize(key), values },
+    fieldsFor: (value) => {
+      const variant = variants.find((v) => v.properties?.[key]?.const === value);
+      return variant ? fieldsOf(variant, key) : [];
+    },
+  };
+}
+
+export const readSecret = (schema: JsonSchema): FieldSpec[] => fieldsOf(schema);
+
+export type FormValue = string | boolean;
+
+/** A settings field's value as the API wants it; undefined leaves an empty optional out. */
+export function toApiValue(field: FieldSpec, value: FormValue | undefined): unknown {
+  if (field.kind === "boolean") return Boolean(value);
+  if (value === undefined || value === "") return field.required ? "" : undefined;
+  if (field.kind === "integer" || field.kind === "number") return Number(value);
+  return value;
+}
+
+/** A stored settings value as the form shows it. */
+export function toFormValue(field: FieldSpec, value: unknown): FormValue {
+  if (field.kind === "boolean") return value === true;
+  return value === undefined || value === null ? "" : String(value);
+}
