@@ -1,0 +1,192 @@
+import type { Page } from "playwright-core";
+import { Webhook } from "standardwebhooks";
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { instanceDeliveryDeps, startWebhookWorker } from "../../src/modules/webhooks/worker.ts";
+import { parseAllowlist } from "../../src/net/allowlist.ts";
+import { orgOwner, PASSWORD } from "../helpers/users.ts";
+import { type Sink, type SinkRequest, startSink } from "../webhooks/delivery-fixture.ts";
+import { screenshot, signInWithForm, startWebTest, type WebTest } from "./harness.ts";
+
+let web: WebTest;
+let sink: Sink;
+
+beforeAll(async () => {
+  sink = await startSink((_req, res) => res.end("thanks"));
+  // the receiver is on loopback: allowed explicitly, as an operator would for a local receiver
+  web = await startWebTest({
+    outboundAllow: parseAllowlist(`127.0.0.1:${new URL(sink.url).port}`),
+  });
+  await startWebhookWorker(instanceDeliveryDeps(web.t.deps), web.t.deps.queue);
+});
+afterAll(async () => {
+  await web?.close();
+  await sink?.close();
+});
+
+/** An OWNER of a fresh organization, signed in through the form. */
+async function signedInOwner(orgName: string) {
+  const { client } = await orgOwner(web.t, orgName);
+  const { email } = await client.query<{ email: string }>("me");
+  const { page, problems } = await web.newPage();
+  await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
+  await page.goto("/sign-in");
+  await signInWithForm(page, email, PASSWORD);
+  await page.getByRole("heading", { name: orgName }).waitFor();
+  return { page, problems };
+}
+
+const openNav = (page: Page, name: string) =>
+  page.getByRole("navigation", { name: "Main" }).getByRole("link", { name }).click();
+
+const listReviews = (key: string) =>
+  fetch(`${web.origin}/api/v1/reviews`, { headers: { authorization: `Bearer ${key}` } });
+
+async function received(type: string, timeoutMs = 20_000): Promise<SinkRequest> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const hit = sink.requests.find((r) => JSON.parse(r.body).type === type);
+    if (hit) return hit;
+    if (Date.now() > deadline) throw new Error(`no ${type} delivery arrived`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe("API keys in the browser", () => {
+  it("shows a new key once, then only its prefix; the key works until rolled, the new one until revoked", async () => {
+    onTestFailed(() => web.screenshotAll("api-keys-failed"));
+    const { page, problems } = await signedInOwner("Key Corp");
+    await openNav(page, "API keys");
+    await page.getByText("No API keys yet").waitFor();
+
+    await page.getByLabel("Key name").fill("CI pipeline");
+    await page.getByLabel("reviews:read").check();
+    await page.getByLabel("Expires").selectOption({ label: "In 90 days" });
+    await page.getByRole("button", { name: "Create API key" }).click();
+    const reveal = page.getByRole("dialog", { name: "Your new API key" });
+    await reveal.getByText("it won't be shown again").waitFor();
+    await reveal.getByRole("button", { name: "Copy api key" }).click();
+    const key = String(await page.evaluate("navigator.clipboard.readText()"));
+    expect(key).toMatch(/^flx_[0-9A-Za-z]{49}$/);
+    expect(await reveal.getByLabel("API key").inputValue()).toBe(key);
+    await screenshot(page, "api-keys-reveal");
+    await reveal.getByRole("button", { name: "Done" }).click();
+
+    const table = page.getByRole("table", { name: "API keys" });
+    const row = table.getByRole("row").filter({ hasText: "CI pipeline" });
+    await row.getByText(`${key.slice(0, 12)}…`).waitFor();
+    await row.getByText("reviews:read").waitFor();
+    await row.getByText("active").waitFor();
+    expect(await page.content()).not.toContain(key.slice(12));
+
+    expect((await listReviews(key)).status).toBe(200);
+    await web.t.deps.apiKeyUsage.flush(); // written in batches off the request path
+    await page.reload();
+    await row.getByText("active").waitFor();
+    expect(await row.getByText("Never").count()).toBe(0); // last used: now; expires: in 90 days
+    await screenshot(page, "api-keys-list");
+
+    // Rolling with no overlap: the new key is shown once and the old one stops at once.
+    await page.getByRole("button", { name: "Roll CI pipeline" }).click();
+    const roll = page.getByRole("dialog", { name: "Roll CI pipeline?" });
+    await roll.getByLabel("Old key keeps working for").selectOption({ label: "Stop it now" });
+    await roll.getByRole("button", { name: "Roll key" }).click();
+    const rolled = page.getByRole("dialog", { name: "Your rolled API key" });
+    const newKey = await rolled.getByLabel("API key").inputValue();
+    expect(newKey).not.toBe(key);
+    await rolled.getByRole("button", { name: "Done" }).click();
+    expect((await listReviews(key)).status).toBe(401);
+    expect((await listReviews(newKey)).status).toBe(200);
+    await row.filter({ hasText: "expired" }).waitFor();
+    expect(await page.content()).not.toContain(newKey.slice(12));
+
+    await page.getByRole("button", { name: "Revoke CI pipeline" }).click();
+    await page
+      .getByRole("dialog", { name: "Revoke CI pipeline?" })
+      .getByRole("button", { name: "Revoke key" })
+      .click();
+    await row.getByText("revoked").waitFor();
+    expect((await listReviews(newKey)).status).toBe(401);
+    expect(problems).toEqual([]);
+  });
+});
+
+describe("webhooks in the browser", () => {
+  it("adds an endpoint, shows its secret once, and a test event arrives signed with it", async () => {
+    onTestFailed(() => web.screenshotAll("webhooks-failed"));
+    const { page, problems } = await signedInOwner("Hook Corp");
+    await openNav(page, "Webhooks");
+    await page.getByText("No webhook endpoints yet").waitFor();
+
+    const url = `${sink.url}/fluxo`;
+    await page.getByLabel("Endpoint URL").fill(url);
+    await page.getByLabel("Description").fill("Billing sync");
+    await page.getByLabel("review.approved").check(); // the choices come from the server
+    await page.getByRole("button", { name: "Add endpoint" }).click();
+    const added = page.getByRole("dialog", { name: "Endpoint added" });
+    await added.getByText("it won't be shown again").waitFor();
+    const secret = await added.getByLabel("Signing secret").inputValue();
+    expect(secret).toMatch(/^whsec_/);
+    await added.getByRole("button", { name: "Done" }).click();
+    const endpoints = page.getByRole("table", { name: "Webhook endpoints" });
+    await endpoints.getByText("review.approved").waitFor();
+    expect(await page.content()).not.toContain(secret.slice(6));
+    await screenshot(page, "webhooks-list");
+
+    await endpoints.getByRole("link", { name: url }).click();
+    await page.getByRole("heading", { name: url }).waitFor();
+    await page.getByRole("button", { name: "Send test event" }).click();
+    const delivery = await received("webhook.test");
+    const headers = delivery.headers as Record<string, string>;
+    expect(new Webhook(secret).verify(delivery.body, headers)).toMatchObject({
+      type: "webhook.test",
+    });
+
+    // The table refreshes itself while the delivery is pending.
+    const deliveryId = headers["webhook-id"] as string;
+    const deliveries = page.getByRole("table", { name: "Deliveries" });
+    const row = deliveries.getByRole("row").filter({ hasText: deliveryId });
+    await row.getByText("succeeded").waitFor();
+    await row.getByRole("button", { name: `Details of delivery ${deliveryId}` }).click();
+    const attempts = page.getByRole("table", { name: "Attempts" });
+    const attempt = attempts.getByRole("row").filter({ hasText: "scheduled" });
+    await attempt.getByRole("cell", { name: "200", exact: true }).waitFor();
+    await attempt.getByText("Response").click();
+    await attempt.getByText("thanks").waitFor();
+    await screenshot(page, "webhooks-endpoint");
+
+    await page.getByRole("button", { name: "Redeliver" }).click();
+    await attempts.getByRole("row").filter({ hasText: "manual" }).waitFor();
+    await page.getByLabel("Delivery status").selectOption({ label: "Failed" });
+    await page.getByText("No deliveries").waitFor();
+    await page.getByLabel("Delivery status").selectOption({ label: "Succeeded" });
+    await row.waitFor();
+
+    // An OWNER may see the secret again, after confirming.
+    await page.getByRole("button", { name: "Reveal secret" }).click();
+    await page
+      .getByRole("dialog", { name: "Reveal the signing secret?" })
+      .getByRole("button", { name: "Reveal" })
+      .click();
+    const revealed = page.getByRole("dialog", { name: "Signing secret" });
+    expect(await revealed.getByLabel("Signing secret").inputValue()).toBe(secret);
+    await revealed.getByRole("button", { name: "Done" }).click();
+
+    // Rotation without grace: the new secret is shown once and alone signs what follows.
+    await page.getByRole("button", { name: "Rotate secret" }).click();
+    const rotate = page.getByRole("dialog", { name: "Rotate the signing secret?" });
+    await rotate.getByLabel("Old secret keeps signing for").selectOption("0");
+    await rotate.getByRole("button", { name: "Rotate secret" }).click();
+    const rotated = page.getByRole("dialog", { name: "New signing secret" });
+    await rotated.getByText("it won't be shown again").waitFor();
+    const newSecret = await rotated.getByLabel("Signing secret").inputValue();
+    expect(newSecret).not.toBe(secret);
+    await rotated.getByRole("button", { name: "Done" }).click();
+    sink.requests.length = 0;
+    await page.getByRole("button", { name: "Send test event" }).click();
+    const next = await received("webhook.test");
+    const nextHeaders = next.headers as Record<string, string>;
+    expect(() => new Webhook(newSecret).verify(next.body, nextHeaders)).not.toThrow();
+    expect(() => new Webhook(secret).verify(next.body, nextHeaders)).toThrow();
+    expect(problems).toEqual([]);
+  });
+});
