@@ -102,7 +102,7 @@ describe("credentials in the browser", () => {
     await edit.getByRole("button", { name: "Replace Token" }).click();
     await edit.getByLabel("Token", { exact: true }).fill(SECOND_TOKEN);
     await edit.getByRole("button", { name: "Save changes" }).click();
-    await page.getByText("Saved Deploy API").waitFor();
+    await page.getByText("Saved Deploy API").first().waitFor();
 
     await page.getByRole("button", { name: "Test Deploy API" }).click();
     await test.getByLabel("Endpoint URL").fill(serviceUrl);

@@ -9,6 +9,7 @@ import {
 import { Toaster } from "./components/ui/toast.tsx";
 import { isUnauthorized } from "./lib/errors.ts";
 import { meQuery } from "./lib/queries.ts";
+import { AccountPage } from "./pages/account/account-page.tsx";
 import { ApiKeysPage } from "./pages/api-keys/api-keys-page.tsx";
 import { AppShell } from "./pages/app/app-shell.tsx";
 import { ChooseOrganizationPage } from "./pages/app/choose-organization.tsx";
@@ -117,7 +118,7 @@ const chooseOrganizationRoute = createRoute({
 const accountRoute = createRoute({
   getParentRoute: () => appRoute,
   path: "/account",
-  component: () => <PlaceholderPage title="Account" />,
+  component: AccountPage,
 });
 
 // Organization pages: need an active organization (else: choose or create one).
