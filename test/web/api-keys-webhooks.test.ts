@@ -64,10 +64,10 @@ describe("API keys in the browser", () => {
     await page.getByRole("button", { name: "Create API key" }).click();
     const reveal = page.getByRole("dialog", { name: "Your new API key" });
     await reveal.getByText("it won't be shown again").waitFor();
-    await reveal.getByRole("button", { name: "Copy api key" }).click();
+    await reveal.getByRole("button", { name: "Copy API key" }).click();
     const key = String(await page.evaluate("navigator.clipboard.readText()"));
     expect(key).toMatch(/^flx_[0-9A-Za-z]{49}$/);
-    expect(await reveal.getByLabel("API key").inputValue()).toBe(key);
+    expect(await reveal.getByLabel("API key", { exact: true }).inputValue()).toBe(key);
     await screenshot(page, "api-keys-reveal");
     await reveal.getByRole("button", { name: "Done" }).click();
 
@@ -91,7 +91,7 @@ describe("API keys in the browser", () => {
     await roll.getByLabel("Old key keeps working for").selectOption({ label: "Stop it now" });
     await roll.getByRole("button", { name: "Roll key" }).click();
     const rolled = page.getByRole("dialog", { name: "Your rolled API key" });
-    const newKey = await rolled.getByLabel("API key").inputValue();
+    const newKey = await rolled.getByLabel("API key", { exact: true }).inputValue();
     expect(newKey).not.toBe(key);
     await rolled.getByRole("button", { name: "Done" }).click();
     expect((await listReviews(key)).status).toBe(401);
@@ -124,7 +124,7 @@ describe("webhooks in the browser", () => {
     await page.getByRole("button", { name: "Add endpoint" }).click();
     const added = page.getByRole("dialog", { name: "Endpoint added" });
     await added.getByText("it won't be shown again").waitFor();
-    const secret = await added.getByLabel("Signing secret").inputValue();
+    const secret = await added.getByLabel("Signing secret", { exact: true }).inputValue();
     expect(secret).toMatch(/^whsec_/);
     await added.getByRole("button", { name: "Done" }).click();
     const endpoints = page.getByRole("table", { name: "Webhook endpoints" });
@@ -168,7 +168,7 @@ describe("webhooks in the browser", () => {
       .getByRole("button", { name: "Reveal" })
       .click();
     const revealed = page.getByRole("dialog", { name: "Signing secret" });
-    expect(await revealed.getByLabel("Signing secret").inputValue()).toBe(secret);
+    expect(await revealed.getByLabel("Signing secret", { exact: true }).inputValue()).toBe(secret);
     await revealed.getByRole("button", { name: "Done" }).click();
 
     // Rotation without grace: the new secret is shown once and alone signs what follows.
@@ -178,7 +178,7 @@ describe("webhooks in the browser", () => {
     await rotate.getByRole("button", { name: "Rotate secret" }).click();
     const rotated = page.getByRole("dialog", { name: "New signing secret" });
     await rotated.getByText("it won't be shown again").waitFor();
-    const newSecret = await rotated.getByLabel("Signing secret").inputValue();
+    const newSecret = await rotated.getByLabel("Signing secret", { exact: true }).inputValue();
     expect(newSecret).not.toBe(secret);
     await rotated.getByRole("button", { name: "Done" }).click();
     sink.requests.length = 0;
@@ -187,6 +187,25 @@ describe("webhooks in the browser", () => {
     const nextHeaders = next.headers as Record<string, string>;
     expect(() => new Webhook(newSecret).verify(next.body, nextHeaders)).not.toThrow();
     expect(() => new Webhook(secret).verify(next.body, nextHeaders)).toThrow();
+
+    // Edit, disable (confirmed), enable, delete (confirmed).
+    await page.getByLabel("review.rejected").check();
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await page.getByText("Events: review.approved, review.rejected").waitFor();
+    await page.getByRole("button", { name: "Disable endpoint" }).click();
+    await page
+      .getByRole("dialog", { name: "Disable this endpoint?" })
+      .getByRole("button", { name: "Disable" })
+      .click();
+    await page.getByText("by a member").waitFor();
+    await page.getByRole("button", { name: "Enable endpoint" }).click();
+    await page.getByRole("button", { name: "Disable endpoint" }).waitFor();
+    await page.getByRole("button", { name: "Delete endpoint" }).click();
+    await page
+      .getByRole("dialog", { name: "Delete this endpoint?" })
+      .getByRole("button", { name: "Delete" })
+      .click();
+    await page.getByText("No webhook endpoints yet").waitFor();
     expect(problems).toEqual([]);
   });
 });

@@ -9,7 +9,7 @@ import { toast } from "./toast.tsx";
 export function OneTimeSecret({
   label,
   value,
-  notice = `Copy the ${label.toLowerCase()} now and keep it somewhere safe: it won't be shown again.`,
+  notice = "Copy it now and keep it somewhere safe: it won't be shown again.",
 }: {
   label: string;
   value: string;
@@ -21,7 +21,7 @@ export function OneTimeSecret({
       await navigator.clipboard.writeText(value);
       toast.success(`${label} copied`);
     } catch {
-      toast.error(`Could not copy: select the ${label.toLowerCase()} and copy it yourself`);
+      toast.error("Could not copy: select the text and copy it yourself");
     }
   };
   return (
@@ -37,7 +37,9 @@ export function OneTimeSecret({
         className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 font-mono text-xs"
         onFocus={(e) => e.target.select()}
       />
-      <Button onClick={copy}>Copy {label.toLowerCase()}</Button>
+      <Button onClick={copy} aria-label={`Copy ${label}`}>
+        Copy
+      </Button>
     </div>
   );
 }
