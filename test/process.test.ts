@@ -21,13 +21,17 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function startFluxo(port: number) {
-  // Vitest sets BASE_URL=/ for Vite; the child must see a user's environment, not the runner's.
-  const { DATABASE_URL: _db, BASE_URL: _base, ...env } = process.env;
-  const child = spawn("node_modules/.bin/tsx", ["src/cli/fluxo.ts", "serve"], {
-    env: { ...env, NODE_ENV: "development", PORT: String(port), FLUXO_DATA_DIR: dataDir },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+// Vitest sets BASE_URL=/ for Vite; the children must see a user's environment, not the runner's.
+const { DATABASE_URL: _db, BASE_URL: _base, ...userEnv } = process.env;
+const fluxoEnv = (port: number, more: NodeJS.ProcessEnv = {}) => ({
+  ...userEnv,
+  NODE_ENV: "development",
+  PORT: String(port),
+  FLUXO_DATA_DIR: dataDir,
+  ...more,
+});
+
+function collectOutput(child: ChildProcess) {
   let output = "";
   child.stdout?.on("data", (d) => {
     output += d;
@@ -35,18 +39,59 @@ async function startFluxo(port: number) {
   child.stderr?.on("data", (d) => {
     output += d;
   });
-  for (let i = 0; i < 300 && !output.includes("listening") && child.exitCode === null; i++) {
+  return () => output;
+}
+
+async function untilListening(child: ChildProcess, output: () => string) {
+  for (let i = 0; i < 300 && !output().includes("listening") && child.exitCode === null; i++) {
     await new Promise((r) => setTimeout(r, 50));
   }
-  expect(output).toContain("listening");
-  return { child, output: () => output };
+  expect(output()).toContain("listening");
+}
+
+/** `npm start`, as a user, a container or a process manager runs it. */
+async function startFluxo(port: number) {
+  const child = spawn("npm", ["start"], {
+    env: fluxoEnv(port),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const output = collectOutput(child);
+  await untilListening(child, output);
+  return { child, output };
+}
+
+/** A `fluxo` command run to its end: its exit code and what it wrote to stderr. */
+function fluxo(args: string[], env: NodeJS.ProcessEnv) {
+  const child = spawn("node", ["--import", "tsx", "src/cli/fluxo.ts", ...args], {
+    env,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (d) => {
+    stderr += d;
+  });
+  return new Promise<{ code: number | null; stderr: string }>((resolve) =>
+    child.once("exit", (code) => resolve({ code, stderr })),
+  );
+}
+
+/** A start-up failure states its cause on one line, without a stack. */
+function expectOneLine(result: { code: number | null; stderr: string }, cause: string) {
+  expect(result.code).toBe(1);
+  expect(result.stderr.trim().split("\n")).toEqual([expect.stringContaining(cause)]);
 }
 
 const exited = (child: ChildProcess) =>
   new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
 
+const refusesConnections = (port: number) =>
+  fetch(`http://127.0.0.1:${port}/readyz`).then(
+    () => false,
+    () => true,
+  );
+
 describe("the server process", () => {
-  it("keeps data across restarts and drains in-flight requests on SIGTERM", async () => {
+  it("keeps data across restarts, and SIGTERM to `npm start` drains in-flight requests and stops the server", async () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const post = (path: string, body: object) =>
@@ -93,6 +138,7 @@ describe("the server process", () => {
     expect(await inFlight.status).toBe(200);
     expect(await code).toBe(0);
     expect(first.output()).toContain("stopped cleanly");
+    expect(await refusesConnections(port)).toBe(true);
 
     const secretFile = join(dataDir, "secrets", "auth-secret");
     expect(statSync(secretFile).mode & 0o777).toBe(0o600);
@@ -112,4 +158,66 @@ describe("the server process", () => {
       expect(await done).toBe(0);
     }
   });
+
+  it("holds its data directory alone: a second server, migrate and vault rotate refuse while it serves", async () => {
+    const port = await freePort();
+    const first = await startFluxo(port);
+    const otherDir = mkdtempSync(join(tmpdir(), "fluxo-process-"));
+    try {
+      const [second, migrate, rotate, portTaken] = await Promise.all([
+        fluxo(["serve"], fluxoEnv(await freePort())),
+        fluxo(["migrate"], fluxoEnv(port)),
+        fluxo(["vault", "rotate"], fluxoEnv(port)),
+        fluxo(["serve"], fluxoEnv(port, { FLUXO_DATA_DIR: otherDir })),
+      ]);
+      expectOneLine(
+        second,
+        `the embedded database in ${dataDir} is in use by another Fluxo process`,
+      );
+      expectOneLine(migrate, "is in use by another Fluxo process");
+      expectOneLine(rotate, "is in use by another Fluxo process");
+      expectOneLine(portTaken, `port ${port} on 127.0.0.1 is already in use`);
+      // The refused processes took nothing from the first on their way out.
+      expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+      expectOneLine(await fluxo(["vault", "rotate"], fluxoEnv(port)), "is in use");
+    } finally {
+      rmSync(otherDir, { recursive: true, force: true });
+      const done = exited(first.child);
+      first.child.kill("SIGTERM");
+      expect(await done).toBe(0);
+    }
+  });
+
+  it("lets the data directory go when its holder is killed outright", async () => {
+    const port = await freePort();
+    const server = spawn("node", ["--import", "tsx", "src/cli/fluxo.ts", "serve"], {
+      env: fluxoEnv(port),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    await untilListening(server, collectOutput(server));
+    const gone = exited(server);
+    server.kill("SIGKILL");
+    await gone;
+    expect((await fluxo(["migrate"], fluxoEnv(port))).code).toBe(0);
+  });
+});
+
+describe("start-up errors", () => {
+  it("names an unreachable database on one line", async () => {
+    const closed = await freePort();
+    const url = `postgres://fluxo:hunter2@127.0.0.1:${closed}/fluxo`;
+    const result = await fluxo(["serve"], fluxoEnv(await freePort(), { DATABASE_URL: url }));
+    expectOneLine(result, `cannot reach the database 127.0.0.1:${closed}/fluxo: ECONNREFUSED`);
+    expect(result.stderr).not.toContain("hunter2");
+  });
+
+  it.runIf(process.env.DATABASE_URL)(
+    "names a database that does not exist on one line",
+    async () => {
+      const url = new URL(process.env.DATABASE_URL as string);
+      url.pathname = "/does_not_exist_xyz";
+      const result = await fluxo(["serve"], fluxoEnv(await freePort(), { DATABASE_URL: url.href }));
+      expectOneLine(result, 'database "does_not_exist_xyz" does not exist');
+    },
+  );
 });

@@ -1,9 +1,9 @@
 import { loadConfig } from "../config/config.ts";
-import { ConfigError } from "../config/env.ts";
 import { openDatabase } from "../db/client.ts";
 import { runMigrations } from "../db/migrate.ts";
 import { createLogger } from "../lib/logger.ts";
 import { runWorker, serveFluxo } from "../server/main.ts";
+import { startupErrorLine } from "./startup-errors.ts";
 import { vaultRotate } from "./vault.ts";
 
 const usage = "usage: fluxo <serve | worker | migrate | vault rotate>";
@@ -54,10 +54,9 @@ async function main(command: string | undefined) {
 }
 
 main(process.argv[2]).catch((error: unknown) => {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`fluxo: ${error.message}\n`);
-  } else {
-    process.stderr.write(`fluxo: ${error instanceof Error ? error.stack : String(error)}\n`);
-  }
+  const line = startupErrorLine(error, process.env.DATABASE_URL);
+  process.stderr.write(
+    `fluxo: ${line ?? (error instanceof Error ? error.stack : String(error))}\n`,
+  );
   process.exit(1);
 });

@@ -1,9 +1,9 @@
 import type { Config } from "../config/config.ts";
-import { openDatabase } from "../db/client.ts";
+import { type Database, openDatabase } from "../db/client.ts";
+import { EmbeddedDatabaseInUse } from "../db/embedded-lock.ts";
 import { migrationsApplied } from "../db/migrate.ts";
 import type { Logger } from "../lib/logger.ts";
 import { rotateCredentials } from "../modules/vault/rotate.ts";
-import { embeddedServerPid } from "../server/pid-file.ts";
 
 /**
  * `fluxo vault rotate`: re-encrypts every credential under the active key. On PostgreSQL it
@@ -11,16 +11,16 @@ import { embeddedServerPid } from "../server/pid-file.ts";
  * server holds it the server does the rotation itself at start-up.
  */
 export async function vaultRotate(config: Config, logger: Logger): Promise<number> {
-  if (!config.databaseUrl) {
-    const pid = embeddedServerPid(config.dataDir);
-    if (pid) {
-      process.stderr.write(
-        `fluxo: the embedded database is in use by a running server (pid ${pid}); it rotates on start-up, so restart it with the new key active\n`,
-      );
-      return 1;
-    }
+  let database: Database;
+  try {
+    database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  } catch (error) {
+    if (!(error instanceof EmbeddedDatabaseInUse)) throw error;
+    process.stderr.write(
+      `fluxo: the embedded database in ${error.dataDir} is in use by another Fluxo process; a running server rotates on start-up, so restart it with the new key active instead\n`,
+    );
+    return 1;
   }
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     if (!(await migrationsApplied(database.db))) {
       process.stderr.write("fluxo: migrations are pending; run `npm run db:migrate` first\n");

@@ -6,6 +6,7 @@ import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import pg from "pg";
+import { lockEmbeddedDatabase } from "./embedded-lock.ts";
 import * as schema from "./schema/index.ts";
 
 export type Schema = typeof schema;
@@ -23,7 +24,10 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/** PostgreSQL server when a URL is given, otherwise embedded PGlite (in memory when dataDir is null). */
+/**
+ * PostgreSQL server when a URL is given, otherwise embedded PGlite (in memory when dataDir is
+ * null), which this process then holds alone until close().
+ */
 export async function openDatabase(options: {
   databaseUrl?: string | undefined;
   dataDir: string | null;
@@ -35,12 +39,23 @@ export async function openDatabase(options: {
     return { db, kind: "postgres", pool, close: () => pool.end() };
   }
   let dir: string | undefined;
+  let unlock = () => {};
   if (options.dataDir !== null) {
     dir = resolve(options.dataDir, "pgdata");
     mkdirSync(dir, { recursive: true, mode: 0o700 });
+    unlock = lockEmbeddedDatabase(resolve(options.dataDir));
   }
   const client = dir ? new PGlite(dir) : new PGlite();
-  await client.waitReady;
+  try {
+    await client.waitReady;
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   const db = drizzlePglite({ client, schema }) as unknown as Db;
-  return { db, kind: "pglite", pglite: client, close: () => client.close() };
+  const close = async () => {
+    await client.close();
+    unlock();
+  };
+  return { db, kind: "pglite", pglite: client, close };
 }

@@ -1,40 +1,38 @@
+import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import type { Config } from "../config/config.ts";
 import { startMaintenance } from "../jobs/maintenance.ts";
 import type { Logger } from "../lib/logger.ts";
+import { StartupError } from "../lib/startup-error.ts";
 import { rotateCredentials } from "../modules/vault/rotate.ts";
 import { instanceDeliveryDeps, startWebhookWorker } from "../modules/webhooks/worker.ts";
 import { startEngineWorkers } from "../modules/workflows/engine/worker.ts";
 import { createApp } from "./app.ts";
 import { bootstrap, shutdown } from "./bootstrap.ts";
 import type { AppDeps } from "./deps.ts";
-import { claimEmbeddedDatabase } from "./pid-file.ts";
 import { ensureWebBuild } from "./web-build.ts";
 
 const DRAIN_TIMEOUT_MS = 10_000;
 
 /**
- * Builds the web app if stale, serves Fluxo until SIGTERM/SIGINT, then drains in-flight
- * requests and closes the database.
+ * Builds the web app if stale, opens the database (the embedded one for this process alone),
+ * serves Fluxo until SIGTERM/SIGINT, then drains in-flight requests and closes the database.
  */
 export async function serveFluxo(config: Config, logger: Logger): Promise<void> {
   await ensureWebBuild((message) => logger.info(message));
   const deps = await bootstrap(config, logger);
-  const releaseDatabase = config.databaseUrl ? () => {} : claimEmbeddedDatabase(config.dataDir);
   const app = createApp(deps);
+  const server = await listen(app.fetch, config).catch(async (error: unknown) => {
+    await shutdown(deps);
+    throw error;
+  });
+  const { address, port } = server.address() as AddressInfo;
+  logger.info(
+    { address, port, database: deps.database.kind, baseUrl: config.baseUrl },
+    `Fluxo is listening on ${config.baseUrl}`,
+  );
   rotateInBackground(deps.database.db, config, logger);
   if (config.inProcessWorker) await startWorkers(deps);
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
-    logger.info(
-      {
-        address: info.address,
-        port: info.port,
-        database: deps.database.kind,
-        baseUrl: config.baseUrl,
-      },
-      `Fluxo is listening on ${config.baseUrl}`,
-    );
-  });
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -48,7 +46,6 @@ export async function serveFluxo(config: Config, logger: Logger): Promise<void> 
     force.unref();
     server.close(async () => {
       await shutdown(deps);
-      releaseDatabase();
       logger.info("stopped cleanly");
       process.exit(0);
     });
@@ -56,6 +53,24 @@ export async function serveFluxo(config: Config, logger: Logger): Promise<void> 
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
+}
+
+/** Resolves once the port is bound; a port in use is a one-line start-up error. */
+function listen(fetch: (request: Request) => Response | Promise<Response>, config: Config) {
+  return new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const server = serve({ fetch, port: config.port, hostname: config.host }, () =>
+      resolve(server),
+    );
+    server.once("error", (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === "EADDRINUSE"
+          ? new StartupError(
+              `port ${config.port} on ${config.host} is already in use; stop what holds it or set PORT`,
+            )
+          : error,
+      ),
+    );
+  });
 }
 
 /** Credentials still under an older key are re-encrypted while the server serves. */

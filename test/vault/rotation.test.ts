@@ -1,11 +1,12 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MemberContext } from "../../src/access/context.ts";
 import { loadMemberContext } from "../../src/auth/context.ts";
+import { lockEmbeddedDatabase } from "../../src/db/embedded-lock.ts";
 import { parseKeyring } from "../../src/modules/vault/keyring.ts";
 import { rotateCredentials } from "../../src/modules/vault/rotate.ts";
 import { updateCredential } from "../../src/modules/vault/service.ts";
@@ -141,13 +142,13 @@ describe("fluxo vault rotate", () => {
       encoding: "utf8",
     });
 
-  it("refuses while a server holds the embedded database, and runs when it does not", () => {
+  it("refuses while another process holds the embedded database, and runs when it does not", () => {
     expect(fluxo("migrate").status).toBe(0);
-    writeFileSync(join(dataDir, "server.pid"), String(process.pid));
+    const release = lockEmbeddedDatabase(dataDir);
     const refused = fluxo("vault", "rotate");
+    release();
     expect(refused.status).toBe(1);
-    expect(refused.stderr).toContain("in use by a running server");
-    rmSync(join(dataDir, "server.pid"));
+    expect(refused.stderr).toContain("in use by another Fluxo process");
     const ran = fluxo("vault", "rotate");
     expect(ran.status).toBe(0);
     expect(ran.stdout).toContain("vault rotation finished");
