@@ -2,6 +2,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Button } from "../../components/ui/button.tsx";
 import { Field, SelectField } from "../../components/ui/field.tsx";
+import { Pager, useCursorPages } from "../../components/ui/pager.tsx";
 import { EmptyState, ErrorState, Spinner } from "../../components/ui/states.tsx";
 import { Cell, Table } from "../../components/ui/table.tsx";
 import { usePermissions } from "../../lib/permissions.ts";
@@ -29,10 +30,10 @@ const dayStart = (day: string, offsetDays = 0) => {
 export function AuditPage() {
   const [draft, setDraft] = useState<Filters>(noFilters);
   const [applied, setApplied] = useState<Filters>(noFilters);
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const pages = useCursorPages();
   const input = {
     limit: PAGE_SIZE,
-    cursor: cursors[cursors.length - 1],
+    cursor: pages.cursor,
     action: applied.action.trim() || undefined,
     actorId: applied.actorId || undefined,
     from: dayStart(applied.from),
@@ -45,7 +46,7 @@ export function AuditPage() {
   });
   const apply = (filters: Filters) => {
     setApplied(filters);
-    setCursors([undefined]);
+    pages.restart();
   };
 
   return (
@@ -123,24 +124,11 @@ export function AuditPage() {
           ))}
         </Table>
       )}
-      <nav aria-label="Pages" className="flex gap-2">
-        <Button
-          variant="secondary"
-          disabled={cursors.length === 1}
-          onClick={() => setCursors(cursors.slice(0, -1))}
-        >
-          Previous page
-        </Button>
-        <Button
-          variant="secondary"
-          disabled={!events.data?.nextCursor || events.isPlaceholderData}
-          onClick={() =>
-            events.data?.nextCursor && setCursors([...cursors, events.data.nextCursor])
-          }
-        >
-          Next page
-        </Button>
-      </nav>
+      <Pager
+        pages={pages}
+        nextCursor={events.data?.nextCursor}
+        loading={events.isPlaceholderData}
+      />
     </div>
   );
 }

@@ -1,8 +1,8 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Link } from "@tanstack/react-router";
 import { useId, useState } from "react";
-import { Button } from "../../components/ui/button.tsx";
 import { SelectField } from "../../components/ui/field.tsx";
+import { Pager, useCursorPages } from "../../components/ui/pager.tsx";
 import { EmptyState, ErrorState, Spinner } from "../../components/ui/states.tsx";
 import { Cell, Table } from "../../components/ui/table.tsx";
 import { api } from "../../lib/trpc.ts";
@@ -20,16 +20,19 @@ const statusOptions = [
 export function ReviewsPage() {
   const [status, setStatus] = useState<Status | "">("pending");
   const [assignedToMe, setAssignedToMe] = useState(false);
-  // cursors of the pages before the current one; the last entry is the current page's
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const cursor = cursors[cursors.length - 1];
-  const filter = { status: status || undefined, assignedToMe, limit: PAGE_SIZE, cursor };
+  const pages = useCursorPages();
+  const filter = {
+    status: status || undefined,
+    assignedToMe,
+    limit: PAGE_SIZE,
+    cursor: pages.cursor,
+  };
   const reviews = useQuery({
     queryKey: ["reviews.list", filter],
     queryFn: () => api.reviews.list.query(filter),
     placeholderData: keepPreviousData,
   });
-  const restart = () => setCursors([undefined]);
+  const restart = pages.restart;
 
   return (
     <div className="max-w-5xl space-y-6">
@@ -86,24 +89,11 @@ export function ReviewsPage() {
           ))}
         </Table>
       )}
-      <nav aria-label="Pages" className="flex gap-2">
-        <Button
-          variant="secondary"
-          disabled={cursors.length === 1}
-          onClick={() => setCursors(cursors.slice(0, -1))}
-        >
-          Previous page
-        </Button>
-        <Button
-          variant="secondary"
-          disabled={!reviews.data?.nextCursor || reviews.isPlaceholderData}
-          onClick={() =>
-            reviews.data?.nextCursor && setCursors([...cursors, reviews.data.nextCursor])
-          }
-        >
-          Next page
-        </Button>
-      </nav>
+      <Pager
+        pages={pages}
+        nextCursor={reviews.data?.nextCursor}
+        loading={reviews.isPlaceholderData}
+      />
     </div>
   );
 }

@@ -3,6 +3,7 @@ import { useState } from "react";
 import { Badge } from "../../components/ui/badge.tsx";
 import { Button } from "../../components/ui/button.tsx";
 import { SelectField } from "../../components/ui/field.tsx";
+import { Pager, useCursorPages } from "../../components/ui/pager.tsx";
 import { EmptyState, ErrorState, Spinner } from "../../components/ui/states.tsx";
 import { Cell, Table } from "../../components/ui/table.tsx";
 import { api } from "../../lib/trpc.ts";
@@ -22,10 +23,9 @@ const PAGE_SIZE = 20;
 /** The endpoint's deliveries, newest first, a page at a time; pending ones refresh by themselves. */
 export function Deliveries({ endpointId }: { endpointId: string }) {
   const [status, setStatus] = useState<Status | "">("");
-  // cursors of the pages before this one; the last is this page's (undefined: the first page)
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const pages = useCursorPages();
   const [selected, setSelected] = useState<string | null>(null);
-  const cursor = cursors[cursors.length - 1];
+  const { cursor } = pages;
   const deliveries = useQuery({
     queryKey: ["webhookDeliveries.list", endpointId, status, cursor],
     queryFn: () =>
@@ -49,7 +49,7 @@ export function Deliveries({ endpointId }: { endpointId: string }) {
             value={status}
             onChange={(e) => {
               setStatus(e.target.value as Status | "");
-              setCursors([undefined]);
+              pages.restart();
             }}
             options={statusOptions}
           />
@@ -102,21 +102,11 @@ export function Deliveries({ endpointId }: { endpointId: string }) {
           ))}
         </Table>
       )}
-      <div className="flex gap-2">
-        {cursors.length > 1 && (
-          <Button variant="secondary" onClick={() => setCursors(cursors.slice(0, -1))}>
-            Newer
-          </Button>
-        )}
-        {deliveries.data?.nextCursor && (
-          <Button
-            variant="secondary"
-            onClick={() => setCursors([...cursors, deliveries.data.nextCursor ?? undefined])}
-          >
-            Older
-          </Button>
-        )}
-      </div>
+      <Pager
+        pages={pages}
+        nextCursor={deliveries.data?.nextCursor}
+        labels={{ previous: "Newer", next: "Older" }}
+      />
       {selected && (
         <DeliveryDetail
           endpointId={endpointId}
