@@ -6,13 +6,15 @@ interface DialogProps {
   onOpenChange: (open: boolean) => void;
   title: string;
   children: ReactNode;
+  /** "wide" for content such as tables that need more than a form's width. */
+  size?: "normal" | "wide";
 }
 
 /**
  * A modal on the native <dialog>: focus trap, Escape and the inert page come from the
  * browser, and nothing injects a <style> element (the CSP allows none).
  */
-export function Dialog({ open, onOpenChange, title, children }: DialogProps) {
+export function Dialog({ open, onOpenChange, title, children, size = "normal" }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   useEffect(() => {
@@ -26,7 +28,7 @@ export function Dialog({ open, onOpenChange, title, children }: DialogProps) {
       ref={ref}
       aria-labelledby={titleId}
       onClose={() => onOpenChange(false)}
-      className="m-auto w-full max-w-md rounded-lg p-6 shadow-xl"
+      className={`m-auto w-full rounded-lg p-6 shadow-xl ${size === "wide" ? "max-w-2xl" : "max-w-md"}`}
     >
       {open && (
         <>

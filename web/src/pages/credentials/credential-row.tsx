@@ -115,6 +115,7 @@ export function CredentialRow({
           open={open === "share"}
           onOpenChange={(o) => !o && close()}
           title={`Share ${credential.name}`}
+          size="wide"
         >
           <SharingPanel credential={credential} onClose={close} />
         </Dialog>
