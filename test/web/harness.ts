@@ -28,7 +28,9 @@ export async function startWebTest(overrides: Partial<Config> = {}) {
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve(
       {
-        fetch: (request) => (t ? t.app.fetch(request) : new Response("starting", { status: 503 })),
+        // The node-server env carries the connection, so the app sees the browser's address.
+        fetch: (request, env) =>
+          t ? t.app.fetch(request, env) : new Response("starting", { status: 503 }),
         port: 0,
         hostname: "127.0.0.1",
       },
