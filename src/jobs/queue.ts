@@ -45,6 +45,11 @@ export interface JobQueue {
   ): Promise<void>;
   /** Removes the schedule `key` of queue `name`; written in `tx`. */
   unscheduleInTransaction(tx: Queryable, name: string, key: string): Promise<void>;
+  /**
+   * Runs `task` now and then every `seconds` in this process, one run at a time, until the
+   * queue stops; a run that throws is reported to `onError` and the next one runs as planned.
+   */
+  every(seconds: number, task: () => Promise<void>): void;
   /** graceful (default): wait up to `timeoutMs` for running handlers, then fail what is left. */
   stop(options?: { graceful?: boolean; timeoutMs?: number }): Promise<void>;
 }
@@ -77,11 +82,14 @@ export interface QueueOptions {
   /** Queues to create on start, so sendInTransaction can use them at once. */
   queues?: string[];
   /**
-   * How often expired jobs (their worker died) are swept back to retry. Default 60 s; the
+   * How often expired jobs (their worker died) are swept back to retry. Default 10 s; the
    * effective redelivery delay is expireInSeconds plus up to this.
    */
   expirySweepSeconds?: number;
 }
+
+/** A job whose worker died is retried at most this long after it expired. */
+const EXPIRY_SWEEP_SECONDS = 10;
 
 export async function createQueue(database: Database, options: QueueOptions): Promise<JobQueue> {
   const boss = new PgBoss({
@@ -89,8 +97,8 @@ export async function createQueue(database: Database, options: QueueOptions): Pr
     backend: database.kind === "pglite" ? "pglite" : "postgres",
     schema: "pgboss",
     // Expiry is handled by the supervise pass, which only visits queues whose monitor is due.
-    superviseIntervalSeconds: options.expirySweepSeconds ?? 60,
-    monitorIntervalSeconds: options.expirySweepSeconds ?? 60,
+    superviseIntervalSeconds: options.expirySweepSeconds ?? EXPIRY_SWEEP_SECONDS,
+    monitorIntervalSeconds: options.expirySweepSeconds ?? EXPIRY_SWEEP_SECONDS,
     // REINDEX CONCURRENTLY gains nothing on a single-connection embedded database.
     ...(database.kind === "pglite" ? { reindex: false } : {}),
   });
@@ -105,6 +113,11 @@ export async function createQueue(database: Database, options: QueueOptions): Pr
     known.add(name);
   };
   for (const name of options.queues ?? []) await createQueue(name);
+
+  // The periodic tasks of `every`: stopped with the queue, after their current run.
+  let stopped = false;
+  const timers = new Set<NodeJS.Timeout>();
+  const inFlight = new Set<Promise<void>>();
 
   return {
     createQueue,
@@ -123,8 +136,29 @@ export async function createQueue(database: Database, options: QueueOptions): Pr
       boss.unschedule(name, key, { db: transactionDb(tx) }),
     // A full batch means a backlog: fetch again at once instead of sleeping a polling interval.
     work: (name, opts, handler) => boss.work(name, { burstWhenBatchFull: true, ...opts }, handler),
-    stop: ({ graceful = true, timeoutMs = 30_000 } = {}) =>
-      boss.stop({ graceful, timeout: timeoutMs }),
+    every(seconds, task) {
+      const run = () => {
+        const done = task()
+          .catch((error: unknown) => options.onError(asError(error)))
+          .finally(() => {
+            inFlight.delete(done);
+            if (stopped) return;
+            const timer = setTimeout(() => {
+              timers.delete(timer);
+              run();
+            }, seconds * 1000);
+            timers.add(timer);
+          });
+        inFlight.add(done);
+      };
+      run();
+    },
+    async stop({ graceful = true, timeoutMs = 30_000 } = {}) {
+      stopped = true;
+      for (const timer of timers) clearTimeout(timer);
+      await Promise.all(inFlight);
+      await boss.stop({ graceful, timeout: timeoutMs });
+    },
   };
 }
 
@@ -133,3 +167,5 @@ function driverDb(database: Database) {
   if (database.kind === "postgres" && database.pool) return poolDb(database.pool);
   throw new Error("The job queue needs the raw driver of the database (pglite or pool)");
 }
+
+const asError = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import {
   index,
   integer,
@@ -68,6 +69,8 @@ export const execution = pgTable(
   (t) => [
     index("execution_org_workflow_idx").on(t.organizationId, t.workflowId, t.createdAt),
     index("execution_org_status_idx").on(t.organizationId, t.status),
+    // the lease sweep looks, across organizations, for running executions whose lease expired
+    index("execution_running_lease_idx").on(t.leaseUntil).where(sql`${t.status} = 'running'`),
     tenantPolicy("execution"),
   ],
 ).enableRLS();

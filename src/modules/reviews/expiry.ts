@@ -28,8 +28,10 @@ export function scheduleReviewExpiry(
 ) {
   return queue.sendInTransaction(tx, REVIEW_EXPIRE_QUEUE, job, {
     startAfter: expiresAt,
+    // one short transaction: a job still active after this belongs to a worker that died
+    expireInSeconds: 30,
     retryLimit: 5,
-    retryDelay: 30,
+    retryDelay: 5,
   });
 }
 

@@ -7,12 +7,12 @@ import { topologicalOrder } from "../graph.ts";
 import { nodeTypes } from "../nodes/index.ts";
 import type { EngineDeps } from "./deps.ts";
 import { parkExecution } from "./events.ts";
+import { ExecutionLease, LeaseLost, leaseUntil } from "./lease.ts";
 import { nextMove } from "./plan.ts";
 import * as repo from "./repo.ts";
 import { runStep } from "./step.ts";
 import { loadVersion } from "./version-cache.ts";
 
-const LEASE_MS = 60_000;
 const BUSY_RETRY_SECONDS = 1;
 
 type Step = Pick<repo.StepRow, "nodeId" | "status" | "port" | "attempt" | "output" | "error">;
@@ -21,21 +21,17 @@ type StepValues = Parameters<typeof repo.saveStep>[4];
 /**
  * The job handler: takes an execution as far as it can go — until it finishes, fails, waits
  * for an event, or pauses for a retry backoff. Safe to run again at any point: finished
- * steps are never re-run, and a lease keeps two workers off the same execution.
+ * steps are never re-run, and a lease keeps two workers off the same execution: renewed
+ * while this worker lives, checked in every transaction that writes its progress.
  */
 export async function advanceExecution(
   deps: EngineDeps,
   job: { orgId: string; executionId: string },
 ) {
   const { orgId, executionId } = job;
+  const until = leaseUntil(deps);
   const started = await withTenant(deps.db, orgId, async (tx) => {
-    const claim = await repo.claimLease(
-      tx,
-      orgId,
-      executionId,
-      leaseFor(LEASE_MS),
-      deps.orgConcurrency,
-    );
+    const claim = await repo.claimLease(tx, orgId, executionId, until, deps.orgConcurrency);
     if (claim !== "claimed") return { claim } as const;
     // A context that cannot be loaded (author gone, grant revoked) fails the execution below.
     const loaded = await load(tx, deps, orgId, executionId).then(
@@ -53,18 +49,26 @@ export async function advanceExecution(
   const loaded = "loaded" in started ? started.loaded : undefined;
   if (!loaded) return; // settled: finished, cancelled, or waiting for an event
 
+  const lease = new ExecutionLease(deps, orgId, executionId, until);
   const failed = (error: unknown) =>
-    withTenant(deps.db, orgId, (tx) =>
-      repo.finishExecution(tx, orgId, executionId, {
+    withTenant(deps.db, orgId, async (tx) => {
+      await lease.assertHeld(tx);
+      await repo.finishExecution(tx, orgId, executionId, {
         status: "failed",
         error: error instanceof Error ? error.message : "execution failed",
-      }),
-    );
+      });
+    });
   try {
     if ("error" in loaded) throw loaded.error;
     const { execution, definition, ctx, rows } = loaded.value;
     // The steps are read once; from here on this worker, holding the lease, is their only writer.
     const steps = new Map<string, Step>(rows.map((row) => [row.nodeId, row]));
+    // One clock stamps the steps and never repeats or goes back, so start times order them.
+    let last = Math.max(0, ...rows.map((row) => row.startedAt.getTime()));
+    const clock = () => {
+      last = Math.max(Date.now(), last + 1);
+      return new Date(last);
+    };
     const record = (nodeId: string, values: StepValues) => {
       const before = steps.get(nodeId);
       const base: Step = {
@@ -97,6 +101,7 @@ export async function advanceExecution(
       record(nodeId, values);
       if (options.deferrable) return void pending.push([nodeId, values]);
       const inTx = async (tx: Tx) => {
+        await lease.assertHeld(tx);
         await flush(tx);
         await repo.saveStep(tx, orgId, executionId, nodeId, values);
       };
@@ -104,6 +109,7 @@ export async function advanceExecution(
     };
     const finish = (outcome: Parameters<typeof repo.finishExecution>[3]) =>
       withTenant(deps.db, orgId, async (tx) => {
+        await lease.assertHeld(tx);
         await flush(tx);
         if (outcome.status === "waiting") await parkExecution(deps, tx, { orgId, executionId });
         else await repo.finishExecution(tx, orgId, executionId, outcome);
@@ -126,15 +132,22 @@ export async function advanceExecution(
       const type = node && nodeTypes.get(node.type);
       if (!node || !type) throw new Error(`node ${move.nodeId} cannot run`);
       if (move.kind === "skip") {
-        await write(node.id, { status: "skipped", finishedAt: new Date() }, { deferrable: true });
+        const at = clock();
+        await write(
+          node.id,
+          { status: "skipped", startedAt: at, finishedAt: at },
+          { deferrable: true },
+        );
         continue;
       }
       if (type.kind === "trigger") {
+        const at = clock();
         const fired = {
           status: "succeeded",
           output: execution.payload,
           port: "main",
-          finishedAt: new Date(),
+          startedAt: at,
+          finishedAt: at,
           durationMs: 0,
         } as const;
         await write(node.id, fired, { deferrable: true });
@@ -152,20 +165,26 @@ export async function advanceExecution(
           trigger: execution.payload,
           nodes: Object.fromEntries(outputs.map((s) => [s.nodeId, s.output])),
         },
-        holdLease: (tx: Tx, ms: number) => repo.renewLease(tx, orgId, executionId, leaseFor(ms)),
+        lease,
+        clock,
         write: (values, options) => write(node.id, values, options),
       });
-      if (outcome === "cancelled") return;
       if (outcome === "wait") return await finish({ status: "waiting" });
       if (outcome === "retry-later") return await finish({ status: "queued" });
     }
   } catch (error) {
+    if (error instanceof LeaseLost) {
+      deps.logger.info({ executionId }, "execution left: its lease was lost");
+      return;
+    }
     deps.logger.error({ err: error, executionId }, "execution failed");
-    await failed(error);
+    await failed(error).catch((failure: unknown) => {
+      if (!(failure instanceof LeaseLost)) throw failure;
+    });
+  } finally {
+    await lease.release();
   }
 }
-
-const leaseFor = (ms: number) => new Date(Date.now() + Math.max(ms, LEASE_MS));
 
 /**
  * The execution, its definition, its recorded steps, and the context it runs in: the

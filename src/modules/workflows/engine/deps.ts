@@ -37,6 +37,12 @@ export interface EngineDeps {
   baseUrl: string;
   /** Executions of one organization advanced at the same time, at most. */
   orgConcurrency: number;
+  /**
+   * How long a worker's claim on an execution lasts without renewal (renewed every quarter of
+   * it); an execution whose worker died is resumed this long after its last renewal, at most
+   * a quarter more. A default when absent.
+   */
+  leaseMs?: number | undefined;
   /** Processes evaluating expressions (FLUXO_EXPRESSION_WORKERS); a default when absent. */
   expressionWorkers?: number | undefined;
 }

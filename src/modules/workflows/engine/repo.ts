@@ -81,8 +81,17 @@ export async function claimLease(
     : "settled";
 }
 
-/** Extends the lease; false when the execution is no longer running (it was cancelled). */
-export async function renewLease(tx: Tx, orgId: string, id: string, until: Date): Promise<boolean> {
+/**
+ * Moves the lease on to `until`, only if it still ends at `held` (set by this worker) and the
+ * execution is running: false when it was cancelled, or reclaimed after this worker stalled.
+ */
+export async function renewLease(
+  tx: Tx,
+  orgId: string,
+  id: string,
+  held: Date,
+  until: Date,
+): Promise<boolean> {
   const rows = await tx
     .update(execution)
     .set({ leaseUntil: until })
@@ -91,10 +100,46 @@ export async function renewLease(tx: Tx, orgId: string, id: string, until: Date)
         eq(execution.organizationId, orgId),
         eq(execution.id, id),
         eq(execution.status, "running"),
+        eq(execution.leaseUntil, held),
       ),
     )
     .returning({ id: execution.id });
   return rows.length === 1;
+}
+
+/** Whether the running execution's lease still ends at one of `tokens`; locks its row. */
+export async function holdsLease(
+  tx: Tx,
+  orgId: string,
+  id: string,
+  tokens: Date[],
+): Promise<boolean> {
+  const rows = await tx
+    .select({ id: execution.id })
+    .from(execution)
+    .where(
+      and(
+        eq(execution.organizationId, orgId),
+        eq(execution.id, id),
+        eq(execution.status, "running"),
+        inArray(execution.leaseUntil, tokens),
+      ),
+    )
+    .for("update");
+  return rows.length === 1;
+}
+
+/**
+ * Puts back in the queue every running execution whose lease expired (its worker died), in
+ * all organizations: housekeeping of the instance, on the owner connection. Each is returned
+ * once, however many processes sweep at the same time (the update re-checks the row).
+ */
+export function reclaimExpiredLeases(tx: Tx) {
+  return tx
+    .update(execution)
+    .set({ status: "queued", leaseUntil: null })
+    .where(and(eq(execution.status, "running"), lt(execution.leaseUntil, sql`now()`)))
+    .returning({ orgId: execution.organizationId, executionId: execution.id });
 }
 
 /** Executions of the org currently being advanced by some worker. */

@@ -7,17 +7,16 @@ import type { DefinitionNode } from "../definition.ts";
 import { evaluateParameters } from "../expressions.ts";
 import type { NodeResult, NodeType } from "../nodes/types.ts";
 import type { EngineDeps } from "./deps.ts";
+import type { ExecutionLease } from "./lease.ts";
 import { redact } from "./log-view.ts";
 import { orgMembersOnlyMailer } from "./org-mailer.ts";
 import { raiseReview } from "./raise-review.ts";
 import type { StepRow, saveStep } from "./repo.ts";
 
 const DEFAULT_TIMEOUT_MS = 30_000;
-/** The lease outlasts a node's timeout by this much, so no other worker claims it meanwhile. */
-const LEASE_MARGIN_MS = 30_000;
 const MAX_OUTPUT_CHARS = 1_000_000;
 
-export type StepOutcome = "continue" | "wait" | "retry-later" | "failed" | "cancelled";
+export type StepOutcome = "continue" | "wait" | "retry-later" | "failed";
 
 type StepValues = Parameters<typeof saveStep>[4];
 
@@ -30,15 +29,15 @@ export interface StepRun {
   prior: Pick<StepRow, "status" | "attempt" | "error"> | undefined;
   /** What expressions see: the trigger payload and earlier nodes' outputs. */
   data: { trigger: unknown; nodes: Record<string, unknown> };
-  /**
-   * Extends the execution's lease to cover `ms` more, in the transaction that marks the node
-   * running; false when the execution was cancelled meanwhile.
-   */
-  holdLease(tx: Tx, ms: number): Promise<boolean>;
+  /** The worker's claim on the execution: when it is lost, the node is aborted. */
+  lease: Pick<ExecutionLease, "lost">;
+  /** Time stamps of the execution's steps, strictly increasing. */
+  clock(): Date;
   /**
    * Saves a state of this step: in `tx` when given, else in a transaction of its own — or,
    * when `deferrable`, with the caller's next write (a pure node's outcome can be computed
-   * again if a crash loses it).
+   * again if a crash loses it). Throws LeaseLost, writing nothing, once the execution is no
+   * longer this worker's (cancelled, or reclaimed after a stall).
    */
   write(values: StepValues, options: { tx?: Tx; deferrable?: boolean }): Promise<void>;
 }
@@ -52,6 +51,10 @@ class NodeTimeout extends Error {}
  */
 export async function runStep(deps: EngineDeps, run: StepRun): Promise<StepOutcome> {
   const { ctx, executionId, node, type, prior } = run;
+  const finished = () => {
+    const finishedAt = run.clock();
+    return { startedAt, finishedAt, durationMs: finishedAt.getTime() - startedAt.getTime() };
+  };
   // Learns the secrets of the credentials the node uses, so none is stored in its log.
   const mask = new SecretMask();
   const save = (values: StepValues, tx?: Tx) =>
@@ -63,11 +66,11 @@ export async function runStep(deps: EngineDeps, run: StepRun): Promise<StepOutco
     await save({
       status: "failed",
       error: prior?.error ?? "interrupted, and no attempts are left",
-      finishedAt: new Date(),
+      finishedAt: run.clock(),
     });
     return "failed";
   }
-  const startedAt = new Date();
+  const startedAt = run.clock();
   const timeoutMs = node.timeoutMs ?? type.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   // A pure node has no side effects: if a crash interrupts it, running it again is harmless,
   // so only its result is recorded. Any other node is marked running before it is called.
@@ -79,23 +82,17 @@ export async function runStep(deps: EngineDeps, run: StepRun): Promise<StepOutco
       error: null,
       finishedAt: null,
     };
-    const held = await withTenant(deps.db, ctx.orgId, async (tx) => {
-      if (!(await run.holdLease(tx, timeoutMs + LEASE_MARGIN_MS))) return false;
-      await save(running, tx);
-      return true;
-    });
-    if (!held) return "cancelled";
+    await save(running);
   }
 
   let parameters: unknown;
   try {
     parameters = type.parameters.parse(await evaluateParameters(node.parameters, run.data));
   } catch (error) {
-    await save({ status: "failed", error: describe(error), finishedAt: new Date() });
+    await save({ status: "failed", error: describe(error), ...finished() });
     return "failed";
   }
 
-  const finished = () => ({ finishedAt: new Date(), durationMs: Date.now() - startedAt.getTime() });
   try {
     const result = await callWithTimeout(deps, run, parameters, timeoutMs, mask);
     if ("wait" in result) {
@@ -164,11 +161,20 @@ async function callWithTimeout(
   const { ctx, node, type, executionId } = run;
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
+  const lost = run.lease.lost.signal;
+  let onLost = () => {};
+  // Ends the call at its timeout, or at once when the worker loses the execution.
+  const stopped = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       controller.abort();
       reject(new NodeTimeout(`timed out after ${timeoutMs} ms`));
     }, timeoutMs);
+    onLost = () => {
+      controller.abort();
+      reject(lost.reason);
+    };
+    if (lost.aborted) onLost();
+    else lost.addEventListener("abort", onLost, { once: true });
   });
   const credentialId = node.credentialId;
   const accepts = type.credential?.types ?? [];
@@ -201,10 +207,11 @@ async function callWithTimeout(
           });
         },
       }),
-      timeout,
+      stopped,
     ]);
   } finally {
     clearTimeout(timer);
+    lost.removeEventListener("abort", onLost);
   }
 }
 

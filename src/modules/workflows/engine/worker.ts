@@ -5,6 +5,8 @@ import { startExpressionWorkers } from "../expressions.ts";
 import { advanceExecution } from "./advance.ts";
 import type { EngineDeps, EngineJob } from "./deps.ts";
 import { expireWait } from "./events.ts";
+import { leaseMs } from "./lease.ts";
+import { reclaimExpiredLeases } from "./repo.ts";
 import { startScheduledExecution } from "./schedules.ts";
 
 export const ENGINE_QUEUES = [
@@ -14,7 +16,10 @@ export const ENGINE_QUEUES = [
   REVIEW_EXPIRE_QUEUE,
 ];
 
-/** Redelivery of a job whose worker died: after this long it is handed out again. */
+/**
+ * Redelivery of a job whose worker died: after this long it is handed out again. An execution
+ * does not wait for it: the lease sweep resumes it once its lease expired.
+ */
 const EXPIRE_SECONDS = 15 * 60;
 
 /** The engine's enqueue, on the job queue: in the caller's transaction when one is given. */
@@ -60,6 +65,8 @@ export async function startEngineWorkers(deps: EngineDeps, queue: JobQueue, conc
         );
     },
   );
+  // Executions whose worker died resume seconds after their lease expired.
+  queue.every(leaseMs(deps) / 4 / 1000, () => reclaimExecutions(deps));
   await queue.work<ReviewExpireJob>(
     REVIEW_EXPIRE_QUEUE,
     { pollingIntervalSeconds: 1 },
@@ -67,4 +74,17 @@ export async function startEngineWorkers(deps: EngineDeps, queue: JobQueue, conc
       for (const job of jobs) await expireReview(deps, job.data);
     },
   );
+}
+
+/** Puts back in the queue the executions whose lease expired: their worker died. */
+async function reclaimExecutions(deps: EngineDeps) {
+  const reclaimed = await deps.db.transaction(async (tx) => {
+    const rows = await reclaimExpiredLeases(tx);
+    for (const data of rows) await deps.enqueue({ name: "execution.advance", data }, { tx });
+    return rows;
+  });
+  if (reclaimed.length > 0) {
+    const executionIds = reclaimed.map((row) => row.executionId);
+    deps.logger.warn({ executionIds }, "resuming executions whose worker stopped");
+  }
 }

@@ -116,8 +116,12 @@ export function getExecution(ctx: MemberContext, input: z.input<typeof execution
     return {
       ...summary,
       payload: logView(payload),
+      // in the order they ran: the engine stamps each step later than the one before
       steps: steps
-        .sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime())
+        .sort(
+          (a, b) =>
+            a.startedAt.getTime() - b.startedAt.getTime() || a.nodeId.localeCompare(b.nodeId),
+        )
         .map((s) => ({
           nodeId: s.nodeId,
           status: s.status,

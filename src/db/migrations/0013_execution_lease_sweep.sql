@@ -1,0 +1,1 @@
+CREATE INDEX "execution_running_lease_idx" ON "execution" USING btree ("lease_until") WHERE "execution"."status" = 'running';
