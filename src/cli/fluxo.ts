@@ -4,9 +4,9 @@ import { runMigrations } from "../db/migrate.ts";
 import { createLogger } from "../lib/logger.ts";
 import { runWorker, serveFluxo } from "../server/main.ts";
 import { startupErrorLine } from "./startup-errors.ts";
-import { vaultRotate } from "./vault.ts";
+import { vaultRotate, vaultStatusCommand } from "./vault.ts";
 
-const usage = "usage: fluxo <serve | worker | migrate | vault rotate>";
+const usage = "usage: fluxo <serve | worker | migrate | vault rotate | vault status>";
 
 async function main(command: string | undefined) {
   const { config, generated } = loadConfig();
@@ -42,6 +42,10 @@ async function main(command: string | undefined) {
     case "vault":
       if (process.argv[3] === "rotate") {
         process.exitCode = await vaultRotate(config, logger);
+        return;
+      }
+      if (process.argv[3] === "status") {
+        process.exitCode = await vaultStatusCommand(config);
         return;
       }
       process.stderr.write(`${usage}\n`);

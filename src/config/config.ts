@@ -2,7 +2,7 @@ import { type Keyring, parseKeyring } from "../modules/vault/keyring.ts";
 import { type AllowEntry, AllowlistError, parseAllowlist } from "../net/allowlist.ts";
 import type { BodyLimits } from "./body-limits.ts";
 import { ConfigError, parseEnv, type RawEnv } from "./env.ts";
-import { loadOrCreateSecret } from "./secrets.ts";
+import { DEVELOPMENT_KEYRING_FILE, loadOrCreateSecret, readSecret } from "./secrets.ts";
 import {
   type SocialProviderClients,
   type SocialProviderId,
@@ -72,6 +72,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     if (isNew) generated.push({ name, file });
     return created;
   };
+  // A development rotation leaves the keyring it used in secrets/encryption-keys (rotation-run.ts).
+  const developmentKeyring = () => {
+    const keys = readSecret(env.FLUXO_DATA_DIR, DEVELOPMENT_KEYRING_FILE);
+    return keys ? { keys } : { key: secret("encryption-key", undefined) };
+  };
   const config: Config = {
     env: env.NODE_ENV,
     host: env.HOST,
@@ -81,9 +86,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     dataDir: env.FLUXO_DATA_DIR,
     authSecret: secret("auth-secret", env.BETTER_AUTH_SECRET),
     keyring: parseKeyring(
-      env.FLUXO_ENCRYPTION_KEYS
+      env.FLUXO_ENCRYPTION_KEYS || env.FLUXO_ENCRYPTION_KEY
         ? { keys: env.FLUXO_ENCRYPTION_KEYS, key: env.FLUXO_ENCRYPTION_KEY }
-        : { key: secret("encryption-key", env.FLUXO_ENCRYPTION_KEY) },
+        : developmentKeyring(),
     ),
     outboundAllow: parseOutboundAllow(env.FLUXO_OUTBOUND_ALLOW),
     smtpUrl: env.SMTP_URL,

@@ -7,6 +7,7 @@ import { createQueue } from "../jobs/queue.ts";
 import type { Logger } from "../lib/logger.ts";
 import { createMailer } from "../lib/mailer.ts";
 import { createLastUsedRecorder } from "../modules/api-keys/last-used.ts";
+import { announceKeyring } from "../modules/vault/presence.ts";
 import { WEBHOOK_QUEUES } from "../modules/webhooks/jobs.ts";
 import { ENGINE_QUEUES, queueEnqueue } from "../modules/workflows/engine/worker.ts";
 import { stopExpressionWorkers } from "../modules/workflows/expressions.ts";
@@ -50,6 +51,7 @@ export async function bootstrap(
     mailer,
     logger,
     keyring: config.keyring,
+    keyringPresence: await announceKeyring(db.db, config.keyring, logger),
     outbound,
     queue,
     engine,
@@ -62,5 +64,6 @@ export async function shutdown(deps: AppDeps): Promise<void> {
   stopExpressionWorkers();
   deps.mailer.close();
   await deps.apiKeyUsage.stop();
+  await deps.keyringPresence.stop();
   await deps.database.close();
 }

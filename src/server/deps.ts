@@ -6,6 +6,7 @@ import type { Logger } from "../lib/logger.ts";
 import type { Mailer } from "../lib/mailer.ts";
 import type { LastUsedRecorder } from "../modules/api-keys/last-used.ts";
 import type { Keyring } from "../modules/vault/keyring.ts";
+import type { KeyringPresence } from "../modules/vault/presence.ts";
 import type { EngineDeps } from "../modules/workflows/engine/deps.ts";
 import type { Outbound } from "../net/outbound.ts";
 
@@ -18,6 +19,8 @@ export interface AppDeps {
   logger: Logger;
   /** The vault's keys (from config). */
   keyring: Keyring;
+  /** This process's record of its key ids, which `vault rotate` checks before rotating. */
+  keyringPresence: KeyringPresence;
   /** The SSRF-guarded client every outbound connection goes through. */
   outbound: Outbound;
   /** The job queue (pg-boss) on the same database. */

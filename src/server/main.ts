@@ -4,7 +4,7 @@ import type { Config } from "../config/config.ts";
 import { startMaintenance } from "../jobs/maintenance.ts";
 import type { Logger } from "../lib/logger.ts";
 import { StartupError } from "../lib/startup-error.ts";
-import { rotateCredentials } from "../modules/vault/rotate.ts";
+import { runVaultRotation } from "../modules/vault/rotation-run.ts";
 import { instanceDeliveryDeps, startWebhookWorker } from "../modules/webhooks/worker.ts";
 import { startEngineWorkers } from "../modules/workflows/engine/worker.ts";
 import { createApp } from "./app.ts";
@@ -31,7 +31,7 @@ export async function serveFluxo(config: Config, logger: Logger): Promise<void> 
     { address, port, database: deps.database.kind, baseUrl: config.baseUrl },
     `Fluxo is listening on ${config.baseUrl}`,
   );
-  rotateInBackground(deps.database.db, config, logger);
+  rotateInBackground(deps, config, logger);
   if (config.inProcessWorker) await startWorkers(deps);
 
   let stopping = false;
@@ -73,26 +73,12 @@ function listen(fetch: (request: Request) => Response | Promise<Response>, confi
   });
 }
 
-/** Credentials still under an older key are re-encrypted while the server serves. */
-function rotateInBackground(
-  db: Parameters<typeof rotateCredentials>[0],
-  config: Config,
-  logger: Logger,
-) {
-  rotateCredentials(db, config.keyring)
-    .then((result) => {
-      if (result.rotated || result.failed.length) {
-        logger.info(
-          {
-            activeKeyId: config.keyring.activeKeyId,
-            rotated: result.rotated,
-            failed: result.failed,
-          },
-          "vault rotation finished",
-        );
-      }
-    })
-    .catch((error: unknown) => logger.error({ err: error }, "vault rotation failed"));
+/** Vault envelopes still under an older key are re-encrypted while the server serves. */
+function rotateInBackground(deps: AppDeps, config: Config, logger: Logger) {
+  runVaultRotation(deps.database.db, config, logger, {
+    quietWhenIdle: true,
+    exceptInstanceId: deps.keyringPresence.instanceId,
+  }).catch((error: unknown) => logger.error({ err: error }, "vault rotation failed"));
 }
 
 /** This process's share of the background work: engine, webhook delivery, housekeeping. */

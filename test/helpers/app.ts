@@ -1,6 +1,7 @@
 import { Writable } from "node:stream";
 import { defaultBodyLimits } from "../../src/config/body-limits.ts";
 import type { Config } from "../../src/config/config.ts";
+import type { Database } from "../../src/db/client.ts";
 import { createLogger } from "../../src/lib/logger.ts";
 import { parseKeyring } from "../../src/modules/vault/keyring.ts";
 import { createApp } from "../../src/server/app.ts";
@@ -41,10 +42,11 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 }
 
 /**
- * A whole Fluxo instance for one test file: its own database, a real SMTP peer, and the
- * log lines it wrote (so tests can check what reaches the log).
+ * A whole Fluxo instance for one test file: its own database (or `existing`, which closing
+ * the app closes), a real SMTP peer, and the log lines it wrote (so tests can check what
+ * reaches the log).
  */
-export async function startTestApp(overrides: Partial<Config> = {}) {
+export async function startTestApp(overrides: Partial<Config> = {}, existing?: Database) {
   const smtp = await startSmtpServer();
   const logLines: string[] = [];
   const sink = new Writable({
@@ -55,7 +57,7 @@ export async function startTestApp(overrides: Partial<Config> = {}) {
   });
   const config = testConfig({ smtpUrl: smtp.url, ...overrides });
   const logger = createLogger("debug", sink);
-  const database = await createTestDatabase();
+  const database = existing ?? (await createTestDatabase());
   const deps = await bootstrap(config, logger, database);
   const app = createApp(deps);
   let nextIp = 1;

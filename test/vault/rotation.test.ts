@@ -8,8 +8,9 @@ import type { MemberContext } from "../../src/access/context.ts";
 import { loadMemberContext } from "../../src/auth/context.ts";
 import { lockEmbeddedDatabase } from "../../src/db/embedded-lock.ts";
 import { parseKeyring } from "../../src/modules/vault/keyring.ts";
-import { rotateCredentials } from "../../src/modules/vault/rotate.ts";
+import { rotateVault } from "../../src/modules/vault/rotate.ts";
 import { updateCredential } from "../../src/modules/vault/service.ts";
+import { describeVaultStatus, vaultStatus } from "../../src/modules/vault/status.ts";
 import { withCredential } from "../../src/modules/vault/use.ts";
 import { startTestApp, type TestApp } from "../helpers/app.ts";
 import type { TestClient } from "../helpers/client.ts";
@@ -82,7 +83,7 @@ describe("vault rotation", () => {
       credentialId: second.ids[59] as string,
       secret: { token: "edited-during-rotation" },
     });
-    const result = await rotateCredentials(t.deps.database.db, both);
+    const result = await rotateVault(t.deps.database.db, both);
     await edit;
     reading = false;
     expect(await reads).toBeGreaterThan(0);
@@ -106,24 +107,29 @@ describe("vault rotation", () => {
       }
     }
 
-    expect(await rotateCredentials(t.deps.database.db, both)).toEqual({
+    expect(await rotateVault(t.deps.database.db, both)).toEqual({
       rotated: 0,
       changedMeanwhile: 0,
       failed: [],
     });
     const audit = await auditEvents(first.client);
     expect(audit.find((e) => e.action === "vault.key_rotated")?.metadata).toMatchObject({
-      credentials: 60,
+      rotated: { "credential.secret_envelope": 60 },
       keyId: "b",
     });
   });
 
   it("reports credentials whose key is missing from the ring, and leaves them untouched", async () => {
     const stray = parseKeyring({ keys: `c:${Buffer.alloc(32, 3).toString("base64")}` });
-    const result = await rotateCredentials(t.deps.database.db, stray);
+    const result = await rotateVault(t.deps.database.db, stray);
     expect(result.rotated).toBe(0);
     expect(result.failed).toHaveLength(120);
     expect(result.failed[0]?.reason).toContain("b");
+    const status = await vaultStatus(t.deps.database.db, stray);
+    expect(status.missing).toEqual({ b: 120 });
+    expect(describeVaultStatus(status)).toContain(
+      "key b is used by 120 rows but is not in the keyring: those rows cannot be read until it is added back",
+    );
   });
 });
 
@@ -152,5 +158,5 @@ describe("fluxo vault rotate", () => {
     const ran = fluxo("vault", "rotate");
     expect(ran.status).toBe(0);
     expect(ran.stdout).toContain("vault rotation finished");
-  });
+  }, 120_000);
 });

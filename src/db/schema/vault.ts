@@ -1,4 +1,4 @@
-import { index, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { user } from "./auth.ts";
 import { organizationId } from "./orgs.ts";
 import { grantTable, sharingColumns } from "./sharing.ts";
@@ -37,3 +37,17 @@ export const credential = pgTable(
 ).enableRLS();
 
 export const credentialGrant = grantTable("credential_grant", credential);
+
+/**
+ * The vault keys each running Fluxo process holds (ids only), refreshed every minute, so that
+ * a rotation can refuse while a live process could not read envelopes under the new key.
+ * Not tenant data: a process serves every organization.
+ */
+export const vaultKeyringInstance = pgTable("vault_keyring_instance", {
+  instanceId: text("instance_id").primaryKey(),
+  host: text("host").notNull(),
+  pid: integer("pid").notNull(),
+  activeKeyId: text("active_key_id").notNull(),
+  keyIds: text("key_ids").array().notNull(),
+  seenAt: timestamp("seen_at", { withTimezone: true }).notNull().defaultNow(),
+});

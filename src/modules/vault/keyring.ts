@@ -97,3 +97,15 @@ function buildKeyring(entries: [string, Buffer][]): Keyring {
   for (const [, key] of entries) key.fill(0);
   return Object.freeze({ activeKeyId: first[0], keys });
 }
+
+/**
+ * The FLUXO_ENCRYPTION_KEYS text for the given keys of the ring, active key first. It holds
+ * key material: only for the development data directory's secrets file.
+ */
+export function formatKeyring(ring: Keyring, keep: (keyId: string) => boolean): string {
+  const ids = [ring.activeKeyId, ...[...ring.keys.keys()].filter((id) => id !== ring.activeKeyId)];
+  return ids
+    .filter((id) => id === ring.activeKeyId || keep(id))
+    .map((id) => `${id}:${ring.keys.get(id)?.export().toString("base64")}`)
+    .join(",");
+}

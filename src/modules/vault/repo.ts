@@ -83,7 +83,7 @@ export function findNotUnderKey(db: Queryable, activeKeyId: string, limit: numbe
       id: credential.id,
       organizationId: credential.organizationId,
       type: credential.type,
-      secretEnvelope: credential.secretEnvelope,
+      envelope: credential.secretEnvelope,
     })
     .from(credential)
     .where(ne(credential.keyId, activeKeyId))
@@ -94,7 +94,7 @@ export function findNotUnderKey(db: Queryable, activeKeyId: string, limit: numbe
 /** Replaces the envelope only if nobody changed it meanwhile; false means "skip, retry later". */
 export async function swapEnvelope(
   tx: Tx,
-  row: { id: string; organizationId: string; secretEnvelope: string },
+  row: { id: string; organizationId: string; envelope: string },
   next: { secretEnvelope: string; keyId: string },
 ): Promise<boolean> {
   const updated = await tx
@@ -104,9 +104,17 @@ export async function swapEnvelope(
       and(
         eq(credential.organizationId, row.organizationId),
         eq(credential.id, row.id),
-        eq(credential.secretEnvelope, row.secretEnvelope),
+        eq(credential.secretEnvelope, row.envelope),
       ),
     )
     .returning({ id: credential.id });
   return updated.length === 1;
+}
+
+/** Status: how many credentials each key id holds. */
+export function countByKey(db: Queryable) {
+  return db
+    .select({ keyId: credential.keyId, rows: sql<number>`count(*)::int` })
+    .from(credential)
+    .groupBy(credential.keyId);
 }
