@@ -141,6 +141,7 @@ describe("the journey in the browser", () => {
     const request = activity.getByRole("row").filter({ hasText: "Requested" });
     await expect(request.textContent()).resolves.toMatch(/Billing bot.*api.*127\.0\.0\.1/);
     const approved = activity.getByRole("row").filter({ hasText: "Approved" });
+    await approved.waitFor(); // the activity refetches after the decision
     const cells = await approved.getByRole("cell").allTextContents();
     expect(cells.slice(1)).toEqual([
       expect.stringContaining("Refund is within policy"),
