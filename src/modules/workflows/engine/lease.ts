@@ -4,7 +4,7 @@ import type { EngineDeps } from "./deps.ts";
 import * as repo from "./repo.ts";
 
 /** How long a worker's claim on an execution lasts unless renewed; renewed every quarter of it. */
-export const DEFAULT_LEASE_MS = 20_000;
+export const DEFAULT_LEASE_MS = 15_000;
 
 /** Thrown by a write of a worker that no longer holds the execution: it stops without a trace. */
 export class LeaseLost extends Error {
