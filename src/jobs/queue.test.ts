@@ -193,6 +193,27 @@ describe(`job queue (${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"})`, ()
     ]);
   });
 
+  it("every() runs a task now and again, reports its failures, and stops with the queue", async () => {
+    const own = await createQueue(database, { onError: (e) => errors.push(e) });
+    let runs = 0;
+    let inFlight = false;
+    own.every(0.05, async () => {
+      runs++;
+      inFlight = true;
+      await new Promise((r) => setTimeout(r, 20));
+      inFlight = false;
+      if (runs === 2) throw new Error("second run fails");
+    });
+    expect(runs).toBe(1); // at once, not after the first interval
+    await waitFor(() => runs >= 4);
+    expect(errors.splice(0).map((e) => e.message)).toEqual(["second run fails"]);
+    await own.stop({ graceful: true, timeoutMs: 5_000 });
+    expect(inFlight).toBe(false); // the run in progress finished first
+    const stoppedAt = runs;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(runs).toBe(stoppedAt);
+  });
+
   it("processes 500 jobs, each exactly once", async () => {
     const name = await freshQueue();
     const done = new Set<number>();

@@ -53,6 +53,17 @@ describe("a standalone review expires on its own", () => {
     expect(new Date(queued?.start_after ?? 0).getTime()).toBe(new Date(review.expiresAt).getTime());
   });
 
+  it("a worker that dies running the expiry job hands it on within a minute, not pg-boss's 15", async () => {
+    const review = await request("Crash-proof");
+    const [queued] = await dbRows<{ expire_seconds: number; retry_delay: number }>(
+      t,
+      sql`select expire_seconds, retry_delay from pgboss.job
+          where name = ${REVIEW_EXPIRE_QUEUE} and data->>'reviewId' = ${review.id}`,
+    );
+    expect(Number(queued?.expire_seconds)).toBeLessThanOrEqual(30);
+    expect(Number(queued?.retry_delay)).toBeLessThanOrEqual(5);
+  });
+
   it("once due: one expired activity, one audit event, one review.expired delivery — however often the job runs", async () => {
     const review = await request("Nobody answered");
     await pastDue(review.id);

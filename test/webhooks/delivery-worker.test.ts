@@ -19,7 +19,7 @@ import {
 
 let t: TestApp;
 let orgId: string;
-/** A second queue client that sweeps expired jobs every second (the app's sweeps every 60 s). */
+/** A second queue client that sweeps expired jobs every second (the app's sweeps every 10 s). */
 let queue: JobQueue;
 let sink: Sink;
 const failFirst = new Set<string>();
