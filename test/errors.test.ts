@@ -53,10 +53,10 @@ describe("internal errors never reach the client", () => {
 
   it("HTTP (any route): a throwing handler answers the generic body", async () => {
     const app = createApp(t.deps);
-    app.get("/explode", () => {
+    app.get("/api/explode", () => {
       throw new Error(INTERNAL);
     });
-    const res = await new TestClient(app, "10.1.1.1", t.deps.config.baseUrl).fetch("/explode");
+    const res = await new TestClient(app, "10.1.1.1", t.deps.config.baseUrl).fetch("/api/explode");
     const text = await res.text();
     expect(res.status).toBe(500);
     expect(JSON.parse(text)).toEqual(INTERNAL_BODY);
@@ -99,8 +99,8 @@ describe("expected errors", () => {
     expect(JSON.stringify(err.error)).not.toContain("stack");
   });
 
-  it("an unknown route answers 404 JSON", async () => {
-    const res = await t.client().fetch("/no/such/route");
+  it("an unknown API route answers 404 JSON (page paths are the web app's)", async () => {
+    const res = await t.client().fetch("/api/no/such/route");
     expect(res.status).toBe(404);
     expect(res.headers.get("content-type")).toMatch(/application\/json/);
     expect(await res.json()).toEqual({ error: { code: "NOT_FOUND", message: "Not found" } });

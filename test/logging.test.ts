@@ -43,9 +43,9 @@ describe("secrets never reach the log", () => {
     // Password reset: request, follow the mailed link like a browser, then reset.
     await client.post("/api/auth/request-password-reset", { email }, headers);
     const resetLink = new URL(firstLink((await t.smtp.lastTo(email)).text));
-    secrets.resetToken = resetLink.pathname.split("/").pop() ?? "";
+    secrets.resetToken = resetLink.searchParams.get("token") ?? "";
     const landing = await t.client().fetch(`${resetLink.pathname}${resetLink.search}`);
-    expect(landing.status).toBe(302);
+    expect(landing.status).toBe(200);
     const reset = await client.post(
       "/api/auth/reset-password",
       { token: secrets.resetToken, newPassword },
@@ -59,7 +59,8 @@ describe("secrets never reach the log", () => {
     // The log did record these requests (so an empty log cannot pass this test).
     const log = t.logLines.join("");
     expect(t.logLines.filter((l) => l.includes('"msg":"request"')).length).toBeGreaterThan(6);
-    expect(log).toContain("/api/auth/reset-password/[redacted]");
+    // the mailed link opens the web app's page; its token is in the query, which is never logged
+    expect(log).toContain('"path":"/reset-password"');
     expect(log).toContain("mail sent");
 
     for (const [name, value] of Object.entries(secrets)) {
