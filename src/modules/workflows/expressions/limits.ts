@@ -1,6 +1,10 @@
 /** Bounds for one expression evaluation; every one exists to stop a denial of service. */
 export interface ExpressionLimits {
-  /** Wall-clock budget per expression (checked at every evaluation step and regex call). */
+  /**
+   * CPU time per expression, checked at every evaluation step and regex call. CPU time, not
+   * wall-clock time: a worker waiting for a busy machine's CPU has done no work, and a trivial
+   * expression must not fail because other processes were running.
+   */
   timeoutMs: number;
   /** Nesting depth of evaluation steps (non-tail recursion grows it). */
   maxDepth: number;
@@ -37,6 +41,16 @@ export const DEFAULT_EXPRESSION_LIMITS: Readonly<ExpressionLimits> = Object.free
   maxDataDepth: 64,
   maxPictureLength: 1_000,
 });
+
+/**
+ * CPU time of the calling thread in milliseconds: the evaluation's own work, not that of V8's
+ * background threads (garbage collection, compilation). Node 22 lacks `threadCpuUsage`; there
+ * the whole process's CPU time stands in (an evaluation worker runs one task at a time).
+ */
+export const cpuTimeMs = () => {
+  const { user, system } = process.threadCpuUsage?.() ?? process.cpuUsage();
+  return (user + system) / 1000;
+};
 
 export const resolveLimits = (limits?: Partial<ExpressionLimits>): ExpressionLimits => ({
   ...DEFAULT_EXPRESSION_LIMITS,

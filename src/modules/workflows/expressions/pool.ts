@@ -24,10 +24,12 @@ export const WORKER_HEAP_MB = 256;
 export const defaultPoolSize = () => Math.min(4, Math.max(2, availableParallelism()));
 
 /**
- * How long an expression may hold a worker: twice its time limit (JSONata's own check fires
- * first and gives the usual message) plus room for converting data and results.
+ * How long, in wall-clock time, an expression may hold a worker. The time limit inside counts
+ * CPU time and fires first for anything that computes; this deadline catches a native call
+ * that never returns to the check. It is generous because a worker runs at a lower priority
+ * and may wait for the CPU on a busy machine without doing any work.
  */
-export const hardDeadlineMs = (limits: ExpressionLimits) => limits.timeoutMs * 2 + 250;
+export const hardDeadlineMs = (limits: ExpressionLimits) => limits.timeoutMs * 10 + 1000;
 
 /**
  * How long a worker may take to receive and convert an evaluation's data before its first

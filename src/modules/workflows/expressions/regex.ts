@@ -1,5 +1,5 @@
 import { setFlagsFromString } from "node:v8";
-import { type ExpressionLimits, SandboxError } from "./limits.ts";
+import { cpuTimeMs, type ExpressionLimits, SandboxError } from "./limits.ts";
 
 /**
  * JSONata runs regular expressions with JavaScript's backtracking engine, where a pattern like
@@ -84,7 +84,7 @@ export function linearRegexEngine(
           `applies a regular expression to ${text.length} characters (limit ${limits.maxRegexInput})`,
         );
       }
-      if (Date.now() > deadline) {
+      if (cpuTimeMs() > deadline) {
         throw new SandboxError(`took longer than ${limits.timeoutMs} ms`);
       }
       return this.re.exec(text);

@@ -2,7 +2,7 @@ import jsonata from "jsonata";
 import { installBuiltins } from "./builtins.ts";
 import { ValueMeter } from "./data.ts";
 import { installGuards } from "./guards.ts";
-import { type ExpressionLimits, SandboxError } from "./limits.ts";
+import { cpuTimeMs, type ExpressionLimits, SandboxError } from "./limits.ts";
 import { compileLinear, linearRegexEngine } from "./regex.ts";
 
 /** A problem with one expression: a message for people, and where JSONata saw it. */
@@ -51,16 +51,16 @@ export async function evaluateExpression(
   limits: ExpressionLimits,
 ): Promise<{ value: unknown } | { problem: ExpressionProblem }> {
   try {
-    const deadline = Date.now() + limits.timeoutMs;
+    // JSONata's own `timeout` counts wall-clock time; the exit hook counts CPU time instead.
+    const deadline = cpuTimeMs() + limits.timeoutMs;
     const expression = parse(source, limits, {
-      timeout: limits.timeoutMs,
       stack: limits.maxDepth,
       sequence: limits.maxItems,
       RegexEngine: linearRegexEngine(limits, deadline),
     });
     installBuiltins(expression);
     await installGuards(expression, limits);
-    expression.assign(EXIT_HOOK as unknown as string, exitHook(limits));
+    expression.assign(EXIT_HOOK as unknown as string, exitHook(limits, deadline));
     return { value: await expression.evaluate(input) };
   } catch (error) {
     return { problem: describe(error, limits) };
@@ -72,7 +72,7 @@ export async function evaluateExpression(
  * matcher a regex literal evaluates to, which JSONata needs — and every value built is
  * measured (see ValueMeter) and its item count bounded.
  */
-function exitHook(limits: ExpressionLimits) {
+function exitHook(limits: ExpressionLimits, deadline: number) {
   const regexMatchers = new WeakSet<object>();
   const refuseFunction = (fn: unknown) => {
     if (!regexMatchers.has(fn as object)) {
@@ -81,6 +81,7 @@ function exitHook(limits: ExpressionLimits) {
   };
   const meter = new ValueMeter(limits.maxValueBytes, refuseFunction);
   return (node: { type?: string }, _input: unknown, _env: unknown, result: unknown) => {
+    if (cpuTimeMs() > deadline) throw new SandboxError(`took longer than ${limits.timeoutMs} ms`);
     if (typeof result === "function" && node.type === "regex") {
       regexMatchers.add(result);
       return;
