@@ -42,10 +42,23 @@ function collectOutput(child: ChildProcess) {
   return () => output;
 }
 
+/** Servers run in their own process group (`detached`): npm's child is the real server. */
+function killGroup(child: ChildProcess) {
+  try {
+    if (child.pid) process.kill(-child.pid, "SIGKILL");
+  } catch {
+    // already gone
+  }
+}
+
+/** Waits for the server to listen (a minute: CI runs this beside other test files). */
 async function untilListening(child: ChildProcess, output: () => string) {
-  for (let i = 0; i < 300 && !output().includes("listening") && child.exitCode === null; i++) {
+  const deadline = Date.now() + 60_000;
+  while (!output().includes("listening") && child.exitCode === null && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 50));
   }
+  // a server that never came up must not keep the data directory from the next test
+  if (!output().includes("listening")) killGroup(child);
   expect(output()).toContain("listening");
 }
 
@@ -54,6 +67,7 @@ async function startFluxo(port: number) {
   const child = spawn("npm", ["start"], {
     env: fluxoEnv(port),
     stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
   });
   const output = collectOutput(child);
   await untilListening(child, output);
@@ -90,7 +104,7 @@ const refusesConnections = (port: number) =>
     () => true,
   );
 
-describe("the server process", () => {
+describe("the server process", { timeout: 180_000 }, () => {
   it("keeps data across restarts, and SIGTERM to `npm start` drains in-flight requests and stops the server", async () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
@@ -193,6 +207,7 @@ describe("the server process", () => {
     const server = spawn("node", ["--import", "tsx", "src/cli/fluxo.ts", "serve"], {
       env: fluxoEnv(port),
       stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
     });
     await untilListening(server, collectOutput(server));
     const gone = exited(server);
