@@ -43,19 +43,20 @@ export function toPublicError(error: unknown): PublicError {
     };
   }
   if (error instanceof ZodError) {
-    const issue = error.issues[0];
-    const field = issue?.path.join(".") || undefined;
-    const message = field ? `${field}: ${issue?.message}` : (issue?.message ?? "Invalid input");
-    return {
-      code: "BAD_REQUEST",
-      message,
-      details: { field, issues: error.issues.map(publicIssue) },
-    };
+    const issues = error.issues.map(publicIssue);
+    const field = issues[0]?.path || undefined;
+    const first = issues[0]?.message ?? "Invalid input";
+    const message = field ? `${field}: ${first}` : first;
+    return { code: "BAD_REQUEST", message, details: { field, issues } };
   }
   return { code: "INTERNAL", message: "Internal server error" };
 }
 
+/** An unknown key is reported at the key itself, so the field names what to remove. */
 function publicIssue(issue: ZodError["issues"][number]) {
+  if (issue.code === "unrecognized_keys") {
+    return { path: [...issue.path, issue.keys[0]].join("."), message: "unknown field" };
+  }
   return { path: issue.path.join("."), message: issue.message };
 }
 

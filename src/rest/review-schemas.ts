@@ -19,7 +19,7 @@ export const LinkParams = ReviewIdParams.extend({
   link_id: id.openapi({ param: { name: "link_id", in: "path" }, description: "Link id" }),
 });
 
-export const ListQuery = z.object({
+export const ListQuery = z.strictObject({
   status: z.enum(reviewStatuses).optional().openapi({ description: "Only reviews in this status" }),
   limit: z.coerce
     .number()
@@ -86,7 +86,7 @@ export const Activity = z
 export const ActivityList = z.object({ data: z.array(Activity) }).openapi("ActivityList");
 
 export const CreateReviewBody = z
-  .object({
+  .strictObject({
     title: create.title,
     body: create.body,
     payload: create.payload,
@@ -107,7 +107,7 @@ export const CreatedReview = z
   .openapi("CreatedReview");
 
 export const DecideBody = z
-  .object({ comment: reviewInputs.decide.shape.comment })
+  .strictObject({ comment: reviewInputs.decide.shape.comment })
   .openapi("DecideReview");
 
 export const DecisionResult = z
@@ -115,7 +115,7 @@ export const DecisionResult = z
   .openapi("DecisionResult");
 
 export const CreateLinkBody = z
-  .object({ expires_in_seconds: link.expiresInSeconds, max_uses: link.maxUses })
+  .strictObject({ expires_in_seconds: link.expiresInSeconds, max_uses: link.maxUses })
   .openapi("CreateLink");
 
 export const CreatedLink = z

@@ -21,7 +21,7 @@ const DeliveryParams = EndpointParams.extend({
   delivery_id: pathId("delivery_id", "Delivery id (the `webhook-id` header)"),
 });
 
-const ListQuery = z.object({
+const ListQuery = z.strictObject({
   status: z
     .enum(DELIVERY_STATUSES)
     .optional()

@@ -24,11 +24,11 @@ export const EndpointIdParams = z.object({
 });
 
 export const CreateEndpointBody = z
-  .object({ url, description: z.string().max(500).optional(), event_types: eventTypes })
+  .strictObject({ url, description: z.string().max(500).optional(), event_types: eventTypes })
   .openapi("CreateWebhookEndpoint");
 
 export const UpdateEndpointBody = z
-  .object({
+  .strictObject({
     url: url.optional(),
     description: z.string().max(500).optional(),
     event_types: eventTypes.optional(),
@@ -39,7 +39,7 @@ export const UpdateEndpointBody = z
   .openapi("UpdateWebhookEndpoint");
 
 export const RotateSecretBody = z
-  .object({
+  .strictObject({
     grace_seconds: z
       .number()
       .int()

@@ -13,7 +13,7 @@ const scope = z.enum(apiScopeNames, {
 
 export const apiKeyInputs = {
   create: z
-    .object({
+    .strictObject({
       name: z.string().trim().min(1, "name is required").max(100),
       scopes: z.array(scope).min(1, "give at least one scope").max(apiScopeNames.length),
       expiresInSeconds: z.number().int().min(60).max(MAX_KEY_SECONDS).optional(),
@@ -23,8 +23,8 @@ export const apiKeyInputs = {
       path: ["expiresAt"],
       message: "give expiresInSeconds or expiresAt, not both",
     }),
-  keyId: z.object({ keyId: z.string().min(1) }),
-  roll: z.object({
+  keyId: z.strictObject({ keyId: z.string().min(1) }),
+  roll: z.strictObject({
     keyId: z.string().min(1),
     oldKeyExpiresInSeconds: z.number().int().min(0).max(MAX_ROLL_OVERLAP_SECONDS),
   }),

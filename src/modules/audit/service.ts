@@ -7,7 +7,7 @@ import { withTenant } from "../../db/tenant.ts";
 import { decodeCursor, encodeCursor } from "../reviews/cursor.ts";
 
 export const listAuditInput = z
-  .object({
+  .strictObject({
     limit: z.number().int().min(1).max(200).default(50),
     /** `nextCursor` of the previous page. */
     cursor: z.string().max(500).optional(),

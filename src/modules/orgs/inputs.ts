@@ -5,7 +5,7 @@ export const roleInput = z.enum(roles, {
   error: () => `role must be one of ${roles.join(", ")}`,
 });
 
-export const createOrganizationInput = z.object({
+export const createOrganizationInput = z.strictObject({
   name: z.string().trim().min(1, "name is required").max(100),
   slug: z
     .string()
@@ -13,18 +13,18 @@ export const createOrganizationInput = z.object({
     .optional(),
 });
 
-export const organizationIdInput = z.object({ organizationId: z.string().min(1) });
-export const memberIdInput = z.object({ memberId: z.string().min(1) });
-export const updateRoleInput = z.object({ memberId: z.string().min(1), role: roleInput });
-export const inviteInput = z.object({
+export const organizationIdInput = z.strictObject({ organizationId: z.string().min(1) });
+export const memberIdInput = z.strictObject({ memberId: z.string().min(1) });
+export const updateRoleInput = z.strictObject({ memberId: z.string().min(1), role: roleInput });
+export const inviteInput = z.strictObject({
   email: z.email().transform((e) => e.toLowerCase()),
   role: roleInput,
 });
-export const acceptInvitationInput = z.object({ token: z.string().min(20).max(200) });
-export const invitationIdInput = z.object({ invitationId: z.string().min(1) });
-export const updateOrganizationInput = z.object({
+export const acceptInvitationInput = z.strictObject({ token: z.string().min(20).max(200) });
+export const invitationIdInput = z.strictObject({ invitationId: z.string().min(1) });
+export const updateOrganizationInput = z.strictObject({
   name: z.string().trim().min(1, "name is required").max(100),
 });
-export const deleteOrganizationInput = z.object({
+export const deleteOrganizationInput = z.strictObject({
   confirmSlug: z.string().min(1, "confirmSlug: type the organization's slug to confirm"),
 });

@@ -6,7 +6,7 @@ export const DEFAULT_REVIEW_SECONDS = 72 * 60 * 60;
 export const reviewStatuses = ["pending", "approved", "rejected", "expired", "cancelled"] as const;
 
 export const reviewInputs = {
-  create: z.object({
+  create: z.strictObject({
     title: z.string().trim().min(1, "title is required").max(300),
     body: z.string().max(20_000).default(""),
     payload: z.record(z.string(), z.unknown()).default({}),
@@ -20,7 +20,7 @@ export const reviewInputs = {
       .default(DEFAULT_REVIEW_SECONDS),
   }),
   list: z
-    .object({
+    .strictObject({
       status: z.enum(reviewStatuses).optional(),
       /** Only reviews assigned to the member by name (a key has no assignments). */
       assignedToMe: z.boolean().default(false),
@@ -29,8 +29,8 @@ export const reviewInputs = {
       cursor: z.string().max(500).optional(),
     })
     .prefault({}),
-  id: z.object({ reviewId: z.string().min(1) }),
-  decide: z.object({
+  id: z.strictObject({ reviewId: z.string().min(1) }),
+  decide: z.strictObject({
     reviewId: z.string().min(1),
     decision: z.enum(["approved", "rejected"]),
     comment: z.string().max(2000).optional(),

@@ -11,12 +11,12 @@ import * as repo from "./repo.ts";
 import { issueReviewLink } from "./tokens.ts";
 
 export const linkInputs = {
-  create: z.object({
+  create: z.strictObject({
     reviewId: z.string().min(1),
     expiresInSeconds: z.number().int().min(60).max(MAX_REVIEW_SECONDS).optional(),
     maxUses: z.number().int().min(1).max(100).default(1),
   }),
-  revoke: z.object({ reviewId: z.string().min(1), linkId: z.string().min(1) }),
+  revoke: z.strictObject({ reviewId: z.string().min(1), linkId: z.string().min(1) }),
 };
 
 /** A new public link for a pending review; its URL is returned here and never again. */

@@ -180,10 +180,9 @@ export async function listReviews(ctx: OrgContext, input: z.input<typeof reviewI
   return { items: page, nextCursor: next && encodeCursor(next) };
 }
 
-export function listReviewPage(
-  ctx: OrgContext,
-  input: z.input<typeof reviewInputs.list> & { after?: repo.ReviewPosition | undefined },
-) {
+type PageInput = z.input<typeof reviewInputs.list> & { after?: repo.ReviewPosition | undefined };
+
+export function listReviewPage(ctx: OrgContext, { after, ...input }: PageInput) {
   authorizeListing(ctx, "review:view");
   const { status, assignedToMe, limit } = reviewInputs.list.parse(input);
   return withTenant(ctx.db, ctx.orgId, async (tx) => {
@@ -191,7 +190,7 @@ export function listReviewPage(
       status,
       assignedToMe,
       limit: limit + 1,
-      after: input.after,
+      after,
     });
     const page = rows.slice(0, limit).map(({ position: _, ...review }) => review);
     const last = rows.length > limit ? rows[limit - 1] : undefined;

@@ -10,7 +10,7 @@ import { type ShareableType, shareableTypes } from "./assets.ts";
 import { authorizeAsset } from "./authorize-asset.ts";
 import * as repo from "./repo.ts";
 
-const assetRef = z.object({ assetType: z.enum(shareableTypes), assetId: z.string().min(1) });
+const assetRef = z.strictObject({ assetType: z.enum(shareableTypes), assetId: z.string().min(1) });
 const level = z.enum(["view", "use", "edit"]);
 export const sharingInputs = {
   asset: assetRef,

@@ -6,14 +6,14 @@ const fields = z.record(z.string(), z.unknown());
 const patch = z.record(z.string(), z.unknown().nullable());
 
 export const credentialInputs = {
-  create: z.object({
+  create: z.strictObject({
     name,
     type: z.string().min(1, "type is required"),
     settings: fields.default({}),
     secret: fields.default({}),
   }),
   update: z
-    .object({
+    .strictObject({
       credentialId: z.string().min(1),
       name: name.optional(),
       settings: patch.optional(),
@@ -23,7 +23,7 @@ export const credentialInputs = {
       message: "nothing to update: send name, settings or secret",
       path: ["name"],
     }),
-  id: z.object({ credentialId: z.string().min(1) }),
+  id: z.strictObject({ credentialId: z.string().min(1) }),
   /** HTTP credentials have no address of their own: the test names an endpoint to try. */
-  test: z.object({ credentialId: z.string().min(1), url: z.string().max(2048).optional() }),
+  test: z.strictObject({ credentialId: z.string().min(1), url: z.string().max(2048).optional() }),
 };

@@ -6,7 +6,7 @@ const endpointId = z.string().min(1, "endpointId is required").max(100);
 const deliveryId = z.string().min(1, "deliveryId is required").max(100);
 
 export const deliveryInputs = {
-  list: z.object({
+  list: z.strictObject({
     endpointId,
     status: z
       .enum(DELIVERY_STATUSES, `status must be one of ${DELIVERY_STATUSES.join(", ")}`)
@@ -20,5 +20,5 @@ export const deliveryInputs = {
     /** Opaque, from the previous page's `nextCursor`. */
     cursor: z.string().max(500, "cursor: not a cursor issued by this API").optional(),
   }),
-  one: z.object({ endpointId, deliveryId }),
+  one: z.strictObject({ endpointId, deliveryId }),
 };

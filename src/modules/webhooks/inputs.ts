@@ -17,9 +17,9 @@ const eventTypes = z
 const endpointId = z.string().min(1, "endpointId is required");
 
 export const webhookInputs = {
-  create: z.object({ url, description: description.default(""), eventTypes }),
+  create: z.strictObject({ url, description: description.default(""), eventTypes }),
   update: z
-    .object({
+    .strictObject({
       endpointId,
       url: url.optional(),
       description: description.optional(),
@@ -35,8 +35,8 @@ export const webhookInputs = {
         v.enabled !== undefined,
       { message: "nothing to update: send url, description, eventTypes or enabled", path: ["url"] },
     ),
-  id: z.object({ endpointId }),
-  rotate: z.object({
+  id: z.strictObject({ endpointId }),
+  rotate: z.strictObject({
     endpointId,
     /** How long the previous secret keeps signing alongside the new one (0 = not at all). */
     graceSeconds: z

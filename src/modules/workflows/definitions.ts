@@ -19,9 +19,12 @@ import { authorizedWorkflow } from "./service.ts";
 import { type CredentialCheck, validateDefinition } from "./validate.ts";
 
 export const definitionInputs = {
-  save: z.object({ workflowId: z.string().min(1), definition: z.unknown() }),
-  get: z.object({ workflowId: z.string().min(1), version: z.number().int().min(1).optional() }),
-  id: z.object({ workflowId: z.string().min(1) }),
+  save: z.strictObject({ workflowId: z.string().min(1), definition: z.unknown() }),
+  get: z.strictObject({
+    workflowId: z.string().min(1),
+    version: z.number().int().min(1).optional(),
+  }),
+  id: z.strictObject({ workflowId: z.string().min(1) }),
 };
 
 /** A credential is usable in a node when the saving member may use it and its type fits. */

@@ -4,10 +4,10 @@ const name = z.string().trim().min(1, "name is required").max(200);
 const description = z.string().max(5000);
 
 export const workflowInputs = {
-  create: z.object({ name, description: description.default("") }),
-  id: z.object({ workflowId: z.string().min(1) }),
+  create: z.strictObject({ name, description: description.default("") }),
+  id: z.strictObject({ workflowId: z.string().min(1) }),
   update: z
-    .object({
+    .strictObject({
       workflowId: z.string().min(1),
       name: name.optional(),
       description: description.optional(),
