@@ -125,7 +125,7 @@ const resend = createRoute({
   responses: { 200: json(Attempt, "The attempt"), ...errorResponses(400, 403, 404, 409) },
 });
 
-type DeliveryRow = Awaited<ReturnType<typeof listDeliveries>>["page"][number];
+type DeliveryRow = Awaited<ReturnType<typeof listDeliveries>>["items"][number];
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 const toDelivery = (d: DeliveryRow) => ({
@@ -163,13 +163,13 @@ export function registerWebhookDeliveryRoutes(
 
   api.openapi(list, async (c) => {
     const query = c.req.valid("query");
-    const { page, nextCursor } = await listDeliveries(keyContext(c), {
+    const { items, nextCursor } = await listDeliveries(keyContext(c), {
       endpointId: c.req.valid("param").id,
       status: query.status,
       limit: query.limit,
       cursor: query.cursor,
     });
-    return c.json({ data: page.map(toDelivery), next_cursor: nextCursor }, 200);
+    return c.json({ data: items.map(toDelivery), next_cursor: nextCursor }, 200);
   });
 
   api.openapi(get, async (c) => {

@@ -217,10 +217,12 @@ describe("tRPC webhookDeliveries", () => {
   it("gives OWNERs the same views and redelivery; PARTICIPANTs may not see deliveries", async () => {
     const { endpointId, ids } = await failedOnce(1);
     const deliveryId = ids[0] as string;
-    const page = await owner.query<{ page: { id: string }[] }>("webhookDeliveries.list", {
-      endpointId,
-    });
-    expect(page.page.map((d) => d.id)).toEqual([deliveryId]);
+    const page = await owner.query<{ items: { id: string }[]; nextCursor: string | null }>(
+      "webhookDeliveries.list",
+      { endpointId },
+    );
+    expect(page.items.map((d) => d.id)).toEqual([deliveryId]);
+    expect(page.nextCursor).toBeNull();
     answer = 200;
     const attempt = await owner.mutate<Attempt>("webhookDeliveries.redeliver", {
       endpointId,

@@ -32,9 +32,9 @@ export function listDeliveries(ctx: OrgContext, input: z.input<typeof deliveryIn
       limit: limit + 1,
       after,
     });
-    const page = rows.slice(0, limit).map(({ position: _, ...delivery }) => delivery);
+    const items = rows.slice(0, limit).map(({ position: _, ...delivery }) => delivery);
     const last = rows.length > limit ? rows[limit - 1] : undefined;
-    return { page, nextCursor: last ? encodeCursor(last.position) : null };
+    return { items, nextCursor: last ? encodeCursor(last.position) : null };
   });
 }
 

@@ -36,9 +36,9 @@ export function Deliveries({ endpointId }: { endpointId: string }) {
         ...(cursor && { cursor }),
       }),
     refetchInterval: (query) =>
-      query.state.data?.page.some((d) => d.status === "pending") ? 2000 : false,
+      query.state.data?.items.some((d) => d.status === "pending") ? 2000 : false,
   });
-  const page = deliveries.data?.page;
+  const page = deliveries.data?.items;
   return (
     <section className="space-y-3">
       <div className="flex flex-wrap items-end justify-between gap-3">
