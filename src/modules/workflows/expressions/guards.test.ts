@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "../../../lib/errors.ts";
-import { type ExpressionData, evaluateParameters } from "../expressions.ts";
+import { type ExpressionData, type ExpressionLimits, evaluateParameters } from "../expressions.ts";
 
 /**
  * Each of these built-ins could build a huge string or array in one native call, which the time
@@ -19,9 +19,13 @@ const nested = Array.from({ length: 800 }, () => {
   return value;
 });
 
-async function failure(expression: string, data: ExpressionData = { trigger, nodes: {} }) {
+async function failure(
+  expression: string,
+  data: ExpressionData = { trigger, nodes: {} },
+  limits?: Partial<ExpressionLimits>,
+) {
   try {
-    const value = await evaluateParameters({ v: `{{ ${expression} }}` }, data);
+    const value = await evaluateParameters({ v: `{{ ${expression} }}` }, data, limits);
     throw new Error(`expected a failure, got ${JSON.stringify(value)?.slice(0, 200)}`);
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
@@ -30,8 +34,11 @@ async function failure(expression: string, data: ExpressionData = { trigger, nod
   }
 }
 
-const value = async (expression: string, data: ExpressionData = { trigger, nodes: {} }) =>
-  ((await evaluateParameters({ v: `{{ ${expression} }}` }, data)) as { v: unknown }).v;
+const value = async (
+  expression: string,
+  data: ExpressionData = { trigger, nodes: {} },
+  limits?: Partial<ExpressionLimits>,
+) => ((await evaluateParameters({ v: `{{ ${expression} }}` }, data, limits)) as { v: unknown }).v;
 
 describe("built-ins are sized before they allocate", () => {
   it("$pad refuses a width past the size limit, from the data too", async () => {
@@ -50,11 +57,14 @@ describe("built-ins are sized before they allocate", () => {
 
   it("$string counts escapes and indentation", async () => {
     const data = { trigger: nested, nodes: {} };
-    expect(await failure("$string(trigger, true)", data)).toContain(
+    // Walking this document takes 50–120 ms of CPU: a roomier time limit keeps this test about
+    // sizes, on any machine.
+    const roomy = { timeoutMs: 2_000 };
+    expect(await failure("$string(trigger, true)", data, roomy)).toContain(
       "$string would build a string larger than 8 MB",
     );
     const compact = JSON.stringify(nested).length;
-    expect(await value("$length($string(trigger))", data)).toBe(compact);
+    expect(await value("$length($string(trigger))", data, roomy)).toBe(compact);
   });
 
   it("$replace works out the result's length first", async () => {
