@@ -96,6 +96,12 @@ describe("reviews in the browser", () => {
     const decision = audit.getByRole("row").filter({ hasText: "review.approved" });
     await expect(decision.textContent()).resolves.toContain(reviewer.email);
     await audit.getByRole("row").filter({ hasText: "review.created" }).waitFor();
+    // until the filtered page arrives the table still shows the unfiltered one: wait for it
+    await audit
+      .getByRole("row")
+      .filter({ hasText: "member." })
+      .first()
+      .waitFor({ state: "detached" });
     expect(await audit.getByRole("row").filter({ hasText: "member." }).count()).toBe(0);
     await screenshot(ownerPage.page, "audit-log");
     expect(ownerPage.problems).toEqual([]);
