@@ -26,11 +26,13 @@ export interface Database {
 
 /**
  * PostgreSQL server when a URL is given, otherwise embedded PGlite (in memory when dataDir is
- * null), which this process then holds alone until close().
+ * null), which this process then holds alone until close(). An in-memory database may start
+ * from a dump (`PGlite.dumpDataDir`) instead of an empty cluster: tests start from a migrated one.
  */
 export async function openDatabase(options: {
   databaseUrl?: string | undefined;
   dataDir: string | null;
+  initialData?: Blob;
 }): Promise<Database> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
@@ -45,7 +47,7 @@ export async function openDatabase(options: {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     unlock = lockEmbeddedDatabase(resolve(options.dataDir));
   }
-  const client = dir ? new PGlite(dir) : new PGlite();
+  const client = dir ? new PGlite(dir) : new PGlite({ loadDataDir: options.initialData });
   try {
     await client.waitReady;
   } catch (error) {

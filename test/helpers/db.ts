@@ -1,12 +1,14 @@
 import { randomBytes } from "node:crypto";
-import pg from "pg";
+import { inject } from "vitest";
 import { type Database, openDatabase } from "../../src/db/client.ts";
 import { once } from "./once.ts";
+import { adminQuery, readPgliteTemplate } from "./template-db.ts";
 
 /**
- * A private database for one test file: in-memory PGlite by default, or a fresh database on
- * the PostgreSQL server named by DATABASE_URL (dropped again on close). Closing twice is
- * harmless, so a test may close it on purpose (e.g. to prove /readyz notices).
+ * A private, migrated database for one test file: in-memory PGlite by default, or a fresh
+ * database on the PostgreSQL server named by DATABASE_URL (dropped again on close). Both are
+ * copies of the run's template (test/global-setup.ts). Closing twice is harmless, so a test
+ * may close it on purpose (e.g. to prove /readyz notices).
  */
 export async function createTestDatabase(): Promise<Database> {
   const database = await openTestDatabase();
@@ -14,8 +16,11 @@ export async function createTestDatabase(): Promise<Database> {
 }
 
 async function openTestDatabase(): Promise<Database> {
-  if (!process.env.DATABASE_URL) return openDatabase({ dataDir: null });
-  const { url, drop } = await createServerDatabase();
+  const template = inject("databaseTemplate");
+  if (template.kind === "pglite") {
+    return openDatabase({ dataDir: null, initialData: readPgliteTemplate(template.file) });
+  }
+  const { url, drop } = await createServerDatabase(process.env.DATABASE_URL, template.name);
   const database = await openDatabase({ databaseUrl: url, dataDir: null });
   return {
     ...database,
@@ -26,22 +31,20 @@ async function openTestDatabase(): Promise<Database> {
   };
 }
 
-/** A fresh, empty database on the server named by DATABASE_URL, and how to drop it. */
-export async function createServerDatabase(serverUrl = process.env.DATABASE_URL as string) {
+/**
+ * A fresh database on the server named by DATABASE_URL, empty or a copy of `template`, and
+ * how to drop it.
+ */
+export async function createServerDatabase(
+  serverUrl = process.env.DATABASE_URL as string,
+  template?: string,
+) {
   const name = `fluxo_test_${randomBytes(6).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
+  await adminQuery(serverUrl, `create database ${name}${template ? ` template ${template}` : ""}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    async drop() {
-      const cleanup = new pg.Client({ connectionString: serverUrl });
-      await cleanup.connect();
-      await cleanup.query(`drop database if exists ${name} with (force)`);
-      await cleanup.end();
-    },
+    drop: () => adminQuery(serverUrl, `drop database if exists ${name} with (force)`),
   };
 }
