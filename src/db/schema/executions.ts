@@ -69,6 +69,8 @@ export const execution = pgTable(
   (t) => [
     index("execution_org_workflow_idx").on(t.organizationId, t.workflowId, t.createdAt),
     index("execution_org_status_idx").on(t.organizationId, t.status),
+    // executions.list across workflows: newest first, ties by id (the page cursor)
+    index("execution_org_created_idx").on(t.organizationId, t.createdAt, t.id),
     // the lease sweep looks, across organizations, for running executions whose lease expired
     index("execution_running_lease_idx").on(t.leaseUntil).where(sql`${t.status} = 'running'`),
     tenantPolicy("execution"),

@@ -1,0 +1,1 @@
+CREATE INDEX "execution_org_created_idx" ON "execution" USING btree ("organization_id","created_at","id");
