@@ -71,10 +71,33 @@ export const execution = pgTable(
     index("execution_org_status_idx").on(t.organizationId, t.status),
     // executions.list across workflows: newest first, ties by id (the page cursor)
     index("execution_org_created_idx").on(t.organizationId, t.createdAt, t.id),
+    // the backlog gate counts, across organizations, the executions not yet started
+    index("execution_queued_idx")
+      .on(t.organizationId)
+      .where(sql`${t.status} = 'queued'`),
     // the lease sweep looks, across organizations, for running executions whose lease expired
     index("execution_running_lease_idx").on(t.leaseUntil).where(sql`${t.status} = 'running'`),
     tenantPolicy("execution"),
   ],
+).enableRLS();
+
+/**
+ * How long an organization keeps its finished executions; an organization without a row keeps
+ * them as the instance defaults say (FLUXO_RETENTION_*).
+ */
+export const executionRetention = pgTable(
+  "execution_retention",
+  {
+    organizationId: organizationId().primaryKey(),
+    /** Succeeded and cancelled executions are deleted this many days after they were created. */
+    keepDays: integer("keep_days").notNull(),
+    /** Failed executions are deleted this many days after they were created. */
+    keepFailedDays: integer("keep_failed_days").notNull(),
+    /** Succeeded and cancelled executions kept per workflow, newest first; null: no count limit. */
+    keepPerWorkflow: integer("keep_per_workflow"),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  () => [tenantPolicy("execution_retention")],
 ).enableRLS();
 
 export const stepStatus = pgEnum("step_status", [
