@@ -4,18 +4,9 @@
  * (PostgreSQL's `mode`): that field becomes a select and picks the variant's other fields.
  */
 
-export interface JsonSchema {
-  type?: string;
-  properties?: Record<string, JsonSchema>;
-  required?: string[];
-  enum?: string[];
-  const?: string;
-  oneOf?: JsonSchema[];
-  anyOf?: JsonSchema[];
-  minimum?: number;
-  maximum?: number;
-  maxLength?: number;
-}
+import { discriminated, humanize, type JsonSchema } from "../../lib/json-schema.ts";
+
+export type { JsonSchema };
 
 export interface FieldSpec {
   key: string;
@@ -33,18 +24,6 @@ export interface SettingsShape {
   discriminator?: { key: string; label: string; values: string[] };
   /** The fields of the variant whose discriminator is `value` (or of the only shape). */
   fieldsFor(value: string | undefined): FieldSpec[];
-}
-
-const words: Record<string, string> = { url: "URL", ssl: "SSL", smtp: "SMTP", id: "ID" };
-
-/** "connectionUrl" → "Connection URL". */
-export function humanize(key: string): string {
-  const parts = key
-    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
-    .split(/[\s_]+/)
-    .map((part) => words[part.toLowerCase()] ?? part.toLowerCase());
-  const text = parts.join(" ");
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function fieldsOf(schema: JsonSchema, skip?: string): FieldSpec[] {
@@ -70,17 +49,13 @@ function fieldsOf(schema: JsonSchema, skip?: string): FieldSpec[] {
 export function readSettings(schema: JsonSchema): SettingsShape {
   const variants = schema.oneOf ?? schema.anyOf;
   if (!variants) return { fieldsFor: () => fieldsOf(schema) };
-  const first = variants[0]?.properties ?? {};
-  const key = Object.keys(first).find((k) =>
-    variants.every((v) => typeof v.properties?.[k]?.const === "string"),
-  );
-  if (!key) return { fieldsFor: () => [] };
-  const values = variants.map((v) => v.properties?.[key]?.const as string);
+  const union = discriminated(variants);
+  if (!union) return { fieldsFor: () => [] };
   return {
-    discriminator: { key, label: humanize(key), values },
+    discriminator: { key: union.key, label: humanize(union.key), values: union.values },
     fieldsFor: (value) => {
-      const variant = variants.find((v) => v.properties?.[key]?.const === value);
-      return variant ? fieldsOf(variant, key) : [];
+      const variant = union.variantFor(value);
+      return variant ? fieldsOf(variant, union.key) : [];
     },
   };
 }

@@ -1,0 +1,372 @@
+import { useId, useState } from "react";
+import { Button } from "../../../components/ui/button.tsx";
+import { KeyValueInput, ListInput } from "./collection-inputs.tsx";
+import { control, describedBy, FieldFooter, FieldShell, useParamForm } from "./field-shell.tsx";
+import { JsonInput } from "./json-input.tsx";
+import { fits, isRecord, type ParamField, type ParamSpec } from "./parameter-schema.ts";
+import { TextInput } from "./text-input.tsx";
+
+export interface ParamInputProps {
+  spec: ParamSpec;
+  /** The parameter's path: `url`, `notify.to`; its label and where its errors are found. */
+  path: string;
+  value: unknown;
+  /** undefined removes the parameter (its default applies). */
+  onChange: (value: unknown) => void;
+}
+
+function hintOf(spec: ParamSpec) {
+  const parts = [spec.description];
+  if (spec.defaultValue !== undefined && !isRecord(spec.defaultValue)) {
+    const shown = JSON.stringify(spec.defaultValue);
+    if (shown !== "[]" && shown !== '""') parts.push(`Default: ${shown}`);
+  }
+  return parts.filter(Boolean).join(" · ") || undefined;
+}
+
+/** One parameter, by the kind of field its schema reads as. */
+export function ParamInput({ spec, path, value, onChange }: ParamInputProps) {
+  const id = useId();
+  const { readOnly, errorsAt } = useParamForm();
+  const errors = errorsAt(path);
+  const hint = hintOf(spec);
+  const field = fits(spec.field, value) ? spec.field : ({ kind: "json" } as const);
+  const shell = { id, label: path, required: spec.required, hint, errors };
+
+  switch (field.kind) {
+    case "text":
+      return (
+        <FieldShell {...shell}>
+          <TextInput
+            id={id}
+            label={path}
+            multiline={field.multiline}
+            value={typeof value === "string" ? value : ""}
+            placeholder={typeof spec.defaultValue === "string" ? spec.defaultValue : undefined}
+            onChange={(text) => onChange(text === "" && !spec.required ? undefined : text)}
+            describedBy={describedBy(id, Boolean(hint), errors)}
+            invalid={errors.length > 0}
+          />
+        </FieldShell>
+      );
+    case "number":
+      return (
+        <FieldShell {...shell}>
+          <NumberInput
+            id={id}
+            integer={field.integer}
+            value={value as number | string | undefined}
+            placeholder={spec.defaultValue === undefined ? undefined : String(spec.defaultValue)}
+            onChange={onChange}
+            describedBy={describedBy(id, Boolean(hint), errors)}
+            invalid={errors.length > 0}
+          />
+        </FieldShell>
+      );
+    case "boolean":
+      return (
+        <div className="space-y-1">
+          <div className="flex items-center gap-2">
+            <input
+              id={id}
+              type="checkbox"
+              disabled={readOnly}
+              checked={(value ?? spec.defaultValue) === true}
+              onChange={(e) => onChange(e.target.checked)}
+              aria-describedby={describedBy(id, Boolean(hint), errors)}
+              aria-invalid={errors.length > 0 || undefined}
+              className="size-4 rounded border-slate-300 text-indigo-600"
+            />
+            <label htmlFor={id} className="font-mono text-sm text-slate-700">
+              {path}
+            </label>
+          </div>
+          <FieldFooter id={id} hint={hint} errors={errors} />
+        </div>
+      );
+    case "choice":
+      return (
+        <FieldShell {...shell}>
+          <select
+            id={id}
+            className={control}
+            disabled={readOnly}
+            value={typeof value === "string" ? value : ""}
+            onChange={(e) => onChange(e.target.value === "" ? undefined : e.target.value)}
+            aria-describedby={describedBy(id, Boolean(hint), errors)}
+            aria-invalid={errors.length > 0 || undefined}
+          >
+            {(value === undefined || !spec.required) && (
+              <option value="">
+                {spec.defaultValue === undefined ? "Choose…" : `Default (${spec.defaultValue})`}
+              </option>
+            )}
+            {field.options.map((option) => (
+              <option key={option} value={option}>
+                {option}
+              </option>
+            ))}
+          </select>
+        </FieldShell>
+      );
+    case "object":
+      return (
+        <Group path={path} required={spec.required} hint={hint} errors={errors} id={id}>
+          <ParamList
+            params={field.params}
+            prefix={path}
+            value={isRecord(value) ? value : {}}
+            onChange={(next) => onChange(Object.keys(next).length ? next : undefined)}
+          />
+        </Group>
+      );
+    case "variants":
+      return (
+        <VariantsInput
+          id={id}
+          spec={spec}
+          field={field}
+          path={path}
+          value={isRecord(value) ? value : undefined}
+          onChange={onChange}
+        />
+      );
+    case "record":
+      return (
+        <Group path={path} required={spec.required} hint={hint} errors={errors} id={id}>
+          <KeyValueInput
+            path={path}
+            item={field.value}
+            value={isRecord(value) ? value : {}}
+            onChange={(next) =>
+              onChange(Object.keys(next).length || spec.required ? next : undefined)
+            }
+          />
+        </Group>
+      );
+    case "list":
+      return (
+        <Group path={path} required={spec.required} hint={hint} errors={errors} id={id}>
+          <ListInput
+            path={path}
+            item={field.item}
+            value={Array.isArray(value) ? value : []}
+            onChange={(next) => onChange(next.length || spec.required ? next : undefined)}
+          />
+        </Group>
+      );
+    case "any":
+      return <AnyInput {...shell} value={value} onChange={onChange} />;
+    case "json":
+      return (
+        <FieldShell {...shell}>
+          <JsonInput id={id} value={value} onChange={onChange} invalid={errors.length > 0} />
+        </FieldShell>
+      );
+  }
+}
+
+/** The parameters of an object, each under `prefix.key`. */
+export function ParamList({
+  params,
+  prefix,
+  value,
+  onChange,
+}: {
+  params: ParamSpec[];
+  prefix?: string;
+  value: Record<string, unknown>;
+  onChange: (value: Record<string, unknown>) => void;
+}) {
+  return (
+    <div className="space-y-4">
+      {params.map((spec) => (
+        <ParamInput
+          key={spec.key}
+          spec={spec}
+          path={prefix ? `${prefix}.${spec.key}` : spec.key}
+          value={value[spec.key]}
+          onChange={(next) => {
+            const { [spec.key]: _old, ...rest } = value;
+            onChange(next === undefined ? rest : { ...rest, [spec.key]: next });
+          }}
+        />
+      ))}
+    </div>
+  );
+}
+
+function Group({
+  id,
+  path,
+  required,
+  hint,
+  errors,
+  children,
+}: {
+  id: string;
+  path: string;
+  required: boolean;
+  hint?: string;
+  errors: string[];
+  children: React.ReactNode;
+}) {
+  return (
+    <fieldset
+      className="space-y-3 rounded-md border border-slate-200 p-3"
+      aria-describedby={describedBy(id, Boolean(hint), errors)}
+    >
+      <legend className="px-1 font-mono text-sm font-medium text-slate-700">
+        {path}
+        {required && (
+          <span aria-hidden="true" className="text-red-600">
+            {" "}
+            *
+          </span>
+        )}
+      </legend>
+      {children}
+      <FieldFooter id={id} hint={hint} errors={errors} />
+    </fieldset>
+  );
+}
+
+/** A number, or an expression that yields one when the node runs. */
+function NumberInput({
+  id,
+  integer,
+  value,
+  placeholder,
+  onChange,
+  describedBy: described,
+  invalid,
+}: {
+  id: string;
+  integer: boolean;
+  value: number | string | undefined;
+  placeholder?: string;
+  onChange: (value: unknown) => void;
+  describedBy?: string;
+  invalid: boolean;
+}) {
+  const { readOnly } = useParamForm();
+  return (
+    <input
+      id={id}
+      className={control}
+      inputMode={integer ? "numeric" : "decimal"}
+      disabled={readOnly}
+      value={value ?? ""}
+      placeholder={placeholder}
+      onChange={(e) => {
+        const text = e.target.value;
+        const number = Number(text);
+        onChange(text.trim() === "" ? undefined : Number.isFinite(number) ? number : text);
+      }}
+      aria-describedby={described}
+      aria-invalid={invalid || undefined}
+    />
+  );
+}
+
+/** A union of objects picked by a tag (a review's `notify.channel`), or none when optional. */
+function VariantsInput({
+  id,
+  spec,
+  field,
+  path,
+  value,
+  onChange,
+}: {
+  id: string;
+  spec: ParamSpec;
+  field: Extract<ParamField, { kind: "variants" }>;
+  path: string;
+  value: Record<string, unknown> | undefined;
+  onChange: (value: unknown) => void;
+}) {
+  const { readOnly, errorsAt } = useParamForm();
+  const errors = errorsAt(path);
+  const tag = typeof value?.[field.key] === "string" ? (value[field.key] as string) : "";
+  const variant = field.variants.find((v) => v.value === tag);
+  const tagPath = `${path}.${field.key}`;
+  return (
+    <Group path={path} required={spec.required} hint={spec.description} errors={errors} id={id}>
+      <FieldShell id={`${id}-tag`} label={tagPath} errors={errorsAt(tagPath)}>
+        <select
+          id={`${id}-tag`}
+          className={control}
+          disabled={readOnly}
+          value={tag}
+          onChange={(e) =>
+            onChange(e.target.value === "" ? undefined : { [field.key]: e.target.value })
+          }
+        >
+          {!spec.required && <option value="">None</option>}
+          {field.variants.map((v) => (
+            <option key={v.value} value={v.value}>
+              {v.value}
+            </option>
+          ))}
+        </select>
+      </FieldShell>
+      {variant && value && (
+        <ParamList
+          params={variant.params}
+          prefix={path}
+          value={value}
+          onChange={(next) => onChange({ ...next, [field.key]: tag })}
+        />
+      )}
+    </Group>
+  );
+}
+
+/** Any JSON value: text by default (usually an expression), or JSON when switched. */
+function AnyInput({
+  id,
+  label,
+  required,
+  hint,
+  errors,
+  value,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  required: boolean;
+  hint?: string;
+  errors: string[];
+  value: unknown;
+  onChange: (value: unknown) => void;
+}) {
+  const { readOnly } = useParamForm();
+  const [asJson, setAsJson] = useState(value !== undefined && typeof value !== "string");
+  return (
+    <FieldShell id={id} label={label} required={required} hint={hint} errors={errors}>
+      {asJson ? (
+        <JsonInput id={id} value={value} onChange={onChange} invalid={errors.length > 0} />
+      ) : (
+        <TextInput
+          id={id}
+          label={label}
+          multiline={false}
+          value={typeof value === "string" ? value : ""}
+          onChange={(text) => onChange(text === "" && !required ? undefined : text)}
+          describedBy={describedBy(id, Boolean(hint), errors)}
+          invalid={errors.length > 0}
+        />
+      )}
+      {!readOnly && (
+        <Button
+          variant="ghost"
+          className="px-1 py-0.5 text-xs"
+          disabled={asJson && value !== undefined && typeof value !== "string"}
+          onClick={() => setAsJson(!asJson)}
+        >
+          {asJson ? `Edit ${label} as text` : `Edit ${label} as JSON`}
+        </Button>
+      )}
+    </FieldShell>
+  );
+}
