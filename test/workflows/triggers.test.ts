@@ -132,7 +132,11 @@ describe("schedule trigger", () => {
     );
     await t.deps.queue.send("workflow.schedule", { orgId: org?.id, workflowId: wf.id });
     const list = async () =>
-      owner.query<{ id: string; trigger: string }[]>("executions.list", { workflowId: wf.id });
+      (
+        await owner.query<{ items: { id: string; trigger: string }[] }>("executions.list", {
+          workflowId: wf.id,
+        })
+      ).items;
     for (let i = 0; i < 200 && (await list()).length === 0; i++)
       await new Promise((r) => setTimeout(r, 50));
     const [first] = await list();

@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, desc, eq, sql } from "drizzle-orm";
 import { viewableAssets } from "../../access/asset-filter.ts";
 import type { MemberContext } from "../../access/context.ts";
 import type { Queryable, Tx } from "../../db/client.ts";
-import { workflow, workflowGrant, workflowVersion } from "../../db/schema/index.ts";
+import { execution, workflow, workflowGrant, workflowVersion } from "../../db/schema/index.ts";
+import { nodeTypes } from "./nodes/index.ts";
 
 const columns = {
   id: workflow.id,
@@ -18,10 +19,47 @@ const columns = {
   updatedAt: workflow.updatedAt,
 };
 
+const triggerTypes = [...nodeTypes.values()].filter((n) => n.kind === "trigger").map((n) => n.type);
+
+/**
+ * The workflows the member may view, each with its current version's trigger type and its
+ * latest execution, in one query (one index probe per workflow for the execution).
+ */
 export function listViewable(db: Queryable, ctx: MemberContext) {
+  const latest = db
+    .select({ id: execution.id, status: execution.status, createdAt: execution.createdAt })
+    .from(execution)
+    .where(
+      and(
+        eq(execution.organizationId, workflow.organizationId),
+        eq(execution.workflowId, workflow.id),
+      ),
+    )
+    .orderBy(desc(execution.createdAt))
+    .limit(1)
+    .as("latest_execution");
+  const triggerType = sql<string | null>`(select node->>'type'
+    from jsonb_array_elements(${workflowVersion.definition}->'nodes') as node
+    where node->>'type' in (${sql.join(
+      triggerTypes.map((type) => sql`${type}`),
+      sql`, `,
+    )}) limit 1)`;
   return db
-    .select(columns)
+    .select({
+      ...columns,
+      triggerType,
+      lastExecution: { id: latest.id, status: latest.status, createdAt: latest.createdAt },
+    })
     .from(workflow)
+    .leftJoin(
+      workflowVersion,
+      and(
+        eq(workflowVersion.organizationId, workflow.organizationId),
+        eq(workflowVersion.workflowId, workflow.id),
+        eq(workflowVersion.version, workflow.currentVersion),
+      ),
+    )
+    .leftJoinLateral(latest, sql`true`)
     .where(viewableAssets(ctx, "workflow", workflow, workflowGrant))
     .orderBy(asc(workflow.name));
 }

@@ -1,26 +1,30 @@
 import { randomUUID } from "node:crypto";
-import { and, desc, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import type { z } from "zod";
+import { authorizeListing } from "../../../access/authorize.ts";
 import type { MemberContext } from "../../../access/context.ts";
 import type { Tx } from "../../../db/client.ts";
 import { execution } from "../../../db/schema/index.ts";
 import { withTenant } from "../../../db/tenant.ts";
 import { AppError, badRequest, conflict, notFound } from "../../../lib/errors.ts";
 import { recordAudit } from "../../audit/record.ts";
+import { decodeCursor, encodeCursor } from "../../reviews/cursor.ts";
 import type { EngineDeps } from "../engine/deps.ts";
 import { deliverSignal } from "../engine/events.ts";
 import { logView } from "../engine/log-view.ts";
 import * as engineRepo from "../engine/repo.ts";
+import { reviewIdOfWaitKey } from "../engine/wait-keys.ts";
 import { authorizedWorkflow } from "../service.ts";
 import { executionInputs } from "./inputs.ts";
+import * as repo from "./repo.ts";
 
 type Verb = "view" | "run";
 
 async function authorizedExecution(tx: Tx, ctx: MemberContext, executionId: string, verb: Verb) {
   const found = await engineRepo.findExecution(tx, ctx.orgId, executionId);
   if (!found) throw notFound("Execution");
-  await authorizedWorkflow(tx, ctx, found.workflowId, verb);
-  return found;
+  const workflow = await authorizedWorkflow(tx, ctx, found.workflowId, verb);
+  return { ...found, workflowName: workflow.name };
 }
 
 /**
@@ -84,26 +88,28 @@ export function runWorkflow(
   });
 }
 
+/** One page of executions, newest first; `nextCursor` is null on the last page. */
 export function listExecutions(ctx: MemberContext, input: z.input<typeof executionInputs.list>) {
-  const { workflowId, limit } = executionInputs.list.parse(input);
+  authorizeListing(ctx, "workflow:view");
+  const { cursor, limit, ...filter } = executionInputs.list.parse(input);
+  const after = cursor === undefined ? undefined : decodeCursor(cursor);
   return withTenant(ctx.db, ctx.orgId, async (tx) => {
-    await authorizedWorkflow(tx, ctx, workflowId, "view");
-    return tx
-      .select({
-        id: execution.id,
-        version: execution.version,
-        status: execution.status,
-        trigger: execution.trigger,
-        error: execution.error,
-        createdAt: execution.createdAt,
-        startedAt: execution.startedAt,
-        finishedAt: execution.finishedAt,
-      })
-      .from(execution)
-      .where(and(eq(execution.organizationId, ctx.orgId), eq(execution.workflowId, workflowId)))
-      .orderBy(desc(execution.createdAt))
-      .limit(limit);
+    // one workflow's list: a 404 for a workflow the member may not view, not an empty page
+    if (filter.workflowId) await authorizedWorkflow(tx, ctx, filter.workflowId, "view");
+    const rows = await repo.listViewable(tx, ctx, { ...filter, limit: limit + 1, after });
+    const items = rows.slice(0, limit).map(({ position: _, ...row }) => row);
+    const last = rows.length > limit ? rows[limit - 1] : undefined;
+    return { items, nextCursor: last ? encodeCursor(last.position) : null };
   });
+}
+
+/** What a waiting step waits for: its review (decided in the inbox) or a signal's key. */
+function waitingFor(step: engineRepo.StepRow) {
+  if (step.status !== "waiting" || !step.waitKey) return null;
+  const reviewId = reviewIdOfWaitKey(step.waitKey);
+  return reviewId
+    ? { kind: "review" as const, reviewId, until: step.waitUntil }
+    : { kind: "signal" as const, key: step.waitKey, until: step.waitUntil };
 }
 
 /** The execution with its per-node log: inputs and outputs redacted and size-capped. */
@@ -115,6 +121,7 @@ export function getExecution(ctx: MemberContext, input: z.input<typeof execution
     const { leaseUntil: _lease, payload, ...summary } = found;
     return {
       ...summary,
+      workflowName: found.workflowName,
       payload: logView(payload),
       // in the order they ran: the engine stamps each step later than the one before
       steps: steps
@@ -133,6 +140,7 @@ export function getExecution(ctx: MemberContext, input: z.input<typeof execution
           startedAt: s.startedAt,
           finishedAt: s.finishedAt,
           durationMs: s.durationMs,
+          waitingFor: waitingFor(s),
         })),
     };
   });
