@@ -2,6 +2,7 @@ import { type Keyring, parseKeyring } from "../modules/vault/keyring.ts";
 import { type AllowEntry, AllowlistError, parseAllowlist } from "../net/allowlist.ts";
 import type { BodyLimits } from "./body-limits.ts";
 import { ConfigError, parseEnv, type RawEnv } from "./env.ts";
+import { type BacklogLimits, perOrgShare, type RetentionDefaults } from "./executions.ts";
 import { DEVELOPMENT_KEYRING_FILE, loadOrCreateSecret, readSecret } from "./secrets.ts";
 import {
   type SocialProviderClients,
@@ -38,6 +39,13 @@ export interface Config {
   reviewMaxSeconds: number;
   /** The largest request body each surface reads (FLUXO_MAX_BODY_*). */
   bodyLimits: BodyLimits;
+  /**
+   * Executions waiting to start before triggers are refused (FLUXO_MAX_BACKLOG,
+   * FLUXO_MAX_BACKLOG_PER_ORG); the defaults of src/config/executions.ts when absent.
+   */
+  backlog?: BacklogLimits;
+  /** Instance retention defaults (FLUXO_RETENTION_*, FLUXO_JOB_RETENTION_HOURS); likewise. */
+  retention?: RetentionDefaults;
   /** `npm start` runs the engine's workers in the server process unless this is false. */
   inProcessWorker: boolean;
   /** FLUXO_EXPRESSION_WORKERS: processes evaluating workflow expressions; a default when absent. */
@@ -99,6 +107,16 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     webhookRatePerMinute: env.FLUXO_WEBHOOK_RATE_PER_MINUTE,
     apiRatePerMinute: env.FLUXO_API_RATE_PER_MINUTE,
     trpcRatePerMinute: env.FLUXO_TRPC_RATE_PER_MINUTE,
+    backlog: {
+      max: env.FLUXO_MAX_BACKLOG,
+      perOrg: env.FLUXO_MAX_BACKLOG_PER_ORG ?? perOrgShare(env.FLUXO_MAX_BACKLOG),
+    },
+    retention: {
+      keepDays: env.FLUXO_RETENTION_DAYS,
+      keepFailedDays: env.FLUXO_RETENTION_FAILED_DAYS,
+      keepPerWorkflow: env.FLUXO_RETENTION_PER_WORKFLOW || null,
+      finishedJobsHours: env.FLUXO_JOB_RETENTION_HOURS,
+    },
     inProcessWorker: env.FLUXO_IN_PROCESS_WORKER === "true",
     expressionWorkers: env.FLUXO_EXPRESSION_WORKERS,
     reviewMaxSeconds: Math.round(env.FLUXO_REVIEW_MAX_HOURS * 3600),

@@ -43,6 +43,12 @@ describe("invalid settings are refused with one line naming the variable", () =>
     ["FLUXO_MAX_BODY_HOOKS", "lots"],
     ["FLUXO_MAX_BODY_TRPC", "2gb"],
     ["FLUXO_MAX_BODY_AUTH", "100"],
+    ["FLUXO_MAX_BACKLOG", "0"],
+    ["FLUXO_MAX_BACKLOG_PER_ORG", "many"],
+    ["FLUXO_RETENTION_DAYS", "0"],
+    ["FLUXO_RETENTION_FAILED_DAYS", "4000"],
+    ["FLUXO_RETENTION_PER_WORKFLOW", "-1"],
+    ["FLUXO_JOB_RETENTION_HOURS", "0.5"],
   ])("%s=%s", (name, value) => {
     expect(configError({ [name]: value }).message).toMatch(new RegExp(`^Invalid ${name}: `));
   });
@@ -66,6 +72,44 @@ describe("invalid settings are refused with one line naming the variable", () =>
     expect(env.FLUXO_MAX_BODY_AUTH).toBe(64 * 1024);
     expect(parseEnv({ FLUXO_MAX_BODY_REVIEW_PAGES: "128KB" }).FLUXO_MAX_BODY_REVIEW_PAGES).toBe(
       128 * 1024,
+    );
+  });
+});
+
+describe("back-pressure and retention", () => {
+  it("defaults: 10,000 queued executions, a quarter per organization, 14/30 days, 10,000 per workflow", () => {
+    const { backlog, retention } = loadConfig({
+      FLUXO_ENCRYPTION_KEY: KEY,
+      BETTER_AUTH_SECRET: "s".repeat(40),
+    }).config;
+    expect(backlog).toEqual({ max: 10_000, perOrg: 2_500 });
+    expect(retention).toEqual({
+      keepDays: 14,
+      keepFailedDays: 30,
+      keepPerWorkflow: 10_000,
+      finishedJobsHours: 24,
+    });
+  });
+
+  it("an organization's share follows the instance bound unless set; 0 lifts the count limit", () => {
+    const env = { FLUXO_ENCRYPTION_KEY: KEY, BETTER_AUTH_SECRET: "s".repeat(40) };
+    const config = loadConfig({
+      ...env,
+      FLUXO_MAX_BACKLOG: "400",
+      FLUXO_RETENTION_PER_WORKFLOW: "0",
+    }).config;
+    expect(config.backlog).toEqual({ max: 400, perOrg: 100 });
+    expect(config.retention?.keepPerWorkflow).toBeNull();
+    expect(loadConfig({ ...env, FLUXO_MAX_BACKLOG_PER_ORG: "10" }).config.backlog?.perOrg).toBe(10);
+  });
+
+  it("refuses an organization share larger than the instance bound", () => {
+    const message = configError({
+      FLUXO_MAX_BACKLOG: "100",
+      FLUXO_MAX_BACKLOG_PER_ORG: "200",
+    }).message;
+    expect(message).toBe(
+      "Invalid FLUXO_MAX_BACKLOG_PER_ORG: must not be more than FLUXO_MAX_BACKLOG",
     );
   });
 });

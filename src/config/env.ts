@@ -1,6 +1,11 @@
 import { z } from "zod";
 import { isValidCidrOrIp } from "../lib/ip.ts";
 import { defaultBodyLimits as body, byteSize } from "./body-limits.ts";
+import {
+  defaultBacklogLimits as backlog,
+  MAX_RETENTION_DAYS,
+  defaultRetention as retention,
+} from "./executions.ts";
 
 /** A 32-byte key, base64 or base64url encoded (44 or 43 characters). */
 const encryptionKey = z
@@ -49,6 +54,31 @@ const envSchema = z.object({
   FLUXO_API_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   FLUXO_TRPC_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   FLUXO_REVIEW_MAX_HOURS: z.coerce.number().min(1).max(720).default(720),
+  FLUXO_MAX_BACKLOG: z.coerce.number().int().min(1).default(backlog.max),
+  FLUXO_MAX_BACKLOG_PER_ORG: z.coerce.number().int().min(1).optional(),
+  FLUXO_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_RETENTION_DAYS)
+    .default(retention.keepDays),
+  FLUXO_RETENTION_FAILED_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_RETENTION_DAYS)
+    .default(retention.keepFailedDays),
+  // 0: no count limit
+  FLUXO_RETENTION_PER_WORKFLOW: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(retention.keepPerWorkflow ?? 0),
+  FLUXO_JOB_RETENTION_HOURS: z.coerce
+    .number()
+    .min(1)
+    .max(24 * 365)
+    .default(retention.finishedJobsHours),
   FLUXO_IN_PROCESS_WORKER: z.enum(["true", "false"]).default("true"),
   FLUXO_MAX_BODY_HOOKS: byteSize(body.hooks),
   FLUXO_MAX_BODY_TRPC: byteSize(body.trpc),
@@ -102,6 +132,11 @@ export function parseEnv(source: Record<string, string | undefined>): RawEnv {
     if (env[present] && !env[missing]) {
       throw new ConfigError(`Missing ${missing}: required when ${present} is set`);
     }
+  }
+  if ((env.FLUXO_MAX_BACKLOG_PER_ORG ?? 0) > env.FLUXO_MAX_BACKLOG) {
+    throw new ConfigError(
+      "Invalid FLUXO_MAX_BACKLOG_PER_ORG: must not be more than FLUXO_MAX_BACKLOG",
+    );
   }
   if (env.NODE_ENV === "production") {
     // Name every missing variable at once: an operator should not fix them one restart at a time.
