@@ -51,7 +51,7 @@ describe("a review node's recipients are checked when it is saved", () => {
     const message = await saveRefused(
       reviewFlow({ notify: { channel: "email", to: ["not an address"] } }),
     );
-    expect(message).toContain("parameters.notify.to.0");
+    expect(message).toContain("parameters.notify.to[0]");
   });
 
   it("without an smtp credential, e-mail goes only to members of the organization", async () => {

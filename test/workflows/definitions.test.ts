@@ -138,7 +138,7 @@ describe("saving a definition", () => {
       ],
       edges: [{ from: "start", to: "q" }],
     });
-    expect(message).toContain("parameters.query must be literal");
+    expect(message).toContain("parameters.query: must be literal");
   });
 
   it("refuses a credential of the wrong type, of another org, or one the saver may not use", async () => {
@@ -188,6 +188,84 @@ describe("saving a definition", () => {
     await save(httpNode(ours.id), participant.client, own.id);
   });
 
+  it("lists every problem with its node and field, for an editor to put them in place", async () => {
+    const error = await owner.trpcError("mutate", "workflows.saveDefinition", {
+      workflowId,
+      definition: {
+        nodes: [
+          trigger,
+          { id: "h", type: "http_request", parameters: { url: "{{ trigger.url ++ }}" } },
+          { id: "m", type: "transform", parameters: { fields: {} }, credentialId: "c1" },
+          { id: "n", type: "transform", name: "x".repeat(201), parameters: { fields: {} } },
+        ],
+        edges: [{ from: "start", to: "h" }],
+      },
+    });
+    expect(error.status).toBe(400);
+    // the shape of the definition is checked first, and a problem in a node still names it
+    expect(error.error.data.details?.problems).toEqual([
+      { nodeId: "n", path: "name", message: expect.stringContaining("200") },
+    ]);
+    const semantic = await owner.trpcError("mutate", "workflows.saveDefinition", {
+      workflowId,
+      definition: {
+        nodes: [
+          trigger,
+          { id: "h", type: "http_request", parameters: { url: "{{ trigger.url ++ }}" } },
+          { id: "m", type: "transform", parameters: { fields: {} }, credentialId: "c1" },
+        ],
+        edges: [{ from: "start", to: "h" }],
+      },
+    });
+    expect(semantic.error.message).toMatch(/^Invalid workflow: node "h": parameters\.url: /);
+    expect(semantic.error.data.details).toEqual({
+      field: "definition",
+      problems: [
+        { nodeId: "h", path: "parameters.url", message: expect.any(String) },
+        { nodeId: "m", path: "credentialId", message: "a transform node takes no credential" },
+      ],
+    });
+  });
+
+  it("keeps each node's position on the canvas", async () => {
+    const nodes = [
+      { ...trigger, position: { x: 10, y: -20.5 } },
+      { id: "t", type: "transform", parameters: { fields: {} }, position: { x: 300, y: 0 } },
+    ];
+    await save({ nodes, edges: [{ from: "start", to: "t" }] });
+    const saved = await owner.query<{ definition: { nodes: unknown[] } }>(
+      "workflows.getDefinition",
+      { workflowId },
+    );
+    expect(saved.definition.nodes).toMatchObject(nodes);
+    expect(await refusal({ nodes: [{ ...trigger, position: { x: "left", y: 0 } }] })).toContain(
+      'node "start": position.x',
+    );
+  });
+
+  it("lists versions newest first with their author", async () => {
+    const before = await owner.query<{ currentVersion: number }>("workflows.get", { workflowId });
+    await save({ nodes: [trigger] });
+    const versions = await owner.query<
+      { version: number; createdAt: string; author: { name: string; email: string } | null }[]
+    >("workflows.versions", { workflowId, limit: 2 });
+    expect(versions.map((v) => v.version)).toEqual([
+      before.currentVersion + 1,
+      before.currentVersion,
+    ]);
+    const me = await owner.query<{ email: string }>("me");
+    expect(versions[0]?.author?.email).toBe(me.email);
+  });
+
+  it("tells an editor's palette which group each node type belongs to", async () => {
+    const types =
+      await owner.query<{ type: string; group: string; ports: string[] }[]>("workflows.nodeTypes");
+    const group = (type: string) => types.find((t) => t.type === type)?.group;
+    expect([group("webhook_trigger"), group("http_request"), group("if"), group("review")]).toEqual(
+      ["trigger", "action", "logic", "review"],
+    );
+  });
+
   it("REVIEWERs cannot see definitions; PARTICIPANTs with view cannot save or run", async () => {
     const reviewer = await addMember(t, owner, "REVIEWER");
     expect(
@@ -204,6 +282,10 @@ describe("saving a definition", () => {
       level: "view",
     });
     await viewer.client.query("workflows.getDefinition", { workflowId });
+    await viewer.client.query("workflows.versions", { workflowId });
+    expect(
+      (await reviewer.client.trpcError("query", "workflows.versions", { workflowId })).status,
+    ).toBe(404);
     expect(
       (
         await viewer.client.trpcError("mutate", "workflows.saveDefinition", {

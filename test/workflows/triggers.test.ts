@@ -196,9 +196,9 @@ describe("schedule trigger", () => {
   it("refuses an expression as the cron or time zone: the schedule is registered when saved", async () => {
     const cron = await saveError({ cron: "{{ a }} * * *" });
     expect(cron.status).toBe(400);
-    expect(cron.message).toContain("parameters.cron must be literal");
+    expect(cron.message).toContain("parameters.cron: must be literal");
     const timezone = await saveError({ cron: "* * * * *", timezone: "{{ trigger.tz }}" });
-    expect(timezone.message).toContain("parameters.timezone must be literal");
+    expect(timezone.message).toContain("parameters.timezone: must be literal");
   });
 
   it("accepts a valid cron expression in a named time zone", async () => {

@@ -17,6 +17,13 @@ export const definitionNode = z.strictObject({
     })
     .optional(),
   timeoutMs: z.number().int().min(1).max(600_000).optional(),
+  /** Where the editor draws the node; the engine ignores it. */
+  position: z
+    .strictObject({
+      x: z.number().min(-1_000_000).max(1_000_000),
+      y: z.number().min(-1_000_000).max(1_000_000),
+    })
+    .optional(),
 });
 
 export const definitionEdge = z.strictObject({

@@ -6,7 +6,7 @@ import type { DefinitionNode } from "./definition.ts";
 import { nonMembers } from "./engine/org-mailer.ts";
 import { hasExpression } from "./expressions.ts";
 import { reviewNode } from "./nodes/review.ts";
-import type { NodeCheck } from "./validate.ts";
+import type { NodeCheck, NodeIssue } from "./validate.ts";
 
 /** The literal strings of a parameter list; expressions are checked when they run. */
 const literals = (value: unknown): string[] =>
@@ -23,10 +23,13 @@ const literals = (value: unknown): string[] =>
 export function reviewNodeCheck(tx: Tx, ctx: MemberContext): NodeCheck {
   return async (node: DefinitionNode) => {
     if (node.type !== reviewNode.type) return [];
-    const problems: string[] = [];
+    const problems: NodeIssue[] = [];
     for (const memberId of new Set(literals(node.parameters.assignees))) {
       if (!(await findMember(tx, ctx.orgId, memberId)))
-        problems.push(`parameters.assignees: ${memberId} is not a member of the organization`);
+        problems.push({
+          path: "parameters.assignees",
+          message: `${memberId} is not a member of the organization`,
+        });
     }
     const notify = node.parameters.notify as { channel?: unknown; to?: unknown } | undefined;
     if (!notify || typeof notify !== "object") return problems;
@@ -34,21 +37,25 @@ export function reviewNodeCheck(tx: Tx, ctx: MemberContext): NodeCheck {
       ? (await findMetadata(tx, ctx, node.credentialId))?.type
       : undefined;
     if (notify.channel === "slack" && credentialType !== "slack_webhook") {
-      problems.push(
-        "parameters.notify: Slack notifications need a slack_webhook credential on the node",
-      );
+      problems.push({
+        path: "parameters.notify",
+        message: "Slack notifications need a slack_webhook credential on the node",
+      });
     }
     if (notify.channel === "email") {
       if (credentialType && credentialType !== "smtp") {
-        problems.push(
-          "parameters.notify: e-mail notifications need an smtp credential on the node, or none to mail members through the instance",
-        );
+        problems.push({
+          path: "parameters.notify",
+          message:
+            "e-mail notifications need an smtp credential on the node, or none to mail members through the instance",
+        });
       }
       const outsiders = credentialType ? [] : await nonMembers(tx, ctx.orgId, literals(notify.to));
       if (outsiders.length) {
-        problems.push(
-          `parameters.notify.to: without an smtp credential, e-mail goes only to members of the organization (not ${outsiders.join(", ")})`,
-        );
+        problems.push({
+          path: "parameters.notify.to",
+          message: `without an smtp credential, e-mail goes only to members of the organization (not ${outsiders.join(", ")})`,
+        });
       }
     }
     return problems;

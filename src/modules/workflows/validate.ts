@@ -1,14 +1,24 @@
 import type { z } from "zod";
 import { AppError } from "../../lib/errors.ts";
 import { type DefinitionNode, type WorkflowDefinition, workflowDefinition } from "./definition.ts";
+import { formatPath } from "./expressions/template.ts";
 import { checkExpressionSyntax, hasExpression } from "./expressions.ts";
 import { nodesOnCycles, topologicalOrder } from "./graph.ts";
 import { nodeTypes, portsOf } from "./nodes/index.ts";
 
+/**
+ * One reason a definition is refused, machine-readable for an editor: the node it is on, the
+ * field within the node (`parameters.url`, `parameters.headers[0]`, `credentialId`; absent
+ * when it is about the node as a whole or its edges) and what is wrong there.
+ */
 export interface DefinitionProblem {
   nodeId?: string;
+  path?: string;
   message: string;
 }
+
+/** A problem within one node, before it is tagged with the node's id. */
+export type NodeIssue = Omit<DefinitionProblem, "nodeId">;
 
 /** Looks a credential up for the saving member: null when usable, else why not. */
 export type CredentialCheck = (
@@ -16,11 +26,8 @@ export type CredentialCheck = (
   accepts: readonly string[],
 ) => Promise<string | null>;
 
-/**
- * Checks of one node against the organization (e.g. that its recipients exist): the
- * problems, each a message naming its parameter.
- */
-export type NodeCheck = (node: DefinitionNode) => Promise<string[]>;
+/** Checks of one node against the organization (e.g. that its recipients exist). */
+export type NodeCheck = (node: DefinitionNode) => Promise<NodeIssue[]>;
 
 /**
  * Validates a definition before it is saved; every problem names its node. Throws one
@@ -31,26 +38,49 @@ export async function validateDefinition(
   checkCredential: CredentialCheck,
   checkNode: NodeCheck = async () => [],
 ): Promise<WorkflowDefinition> {
-  const definition = workflowDefinition.parse(input);
+  const parsed = workflowDefinition.safeParse(input);
+  if (!parsed.success) throw refusal(shapeProblems(input, parsed.error.issues));
+  const definition = parsed.data;
   const problems = [...structuralProblems(definition)];
   for (const node of definition.nodes) {
     const found = await nodeProblems(node, checkCredential);
     // checks against the organization only run on a node that is well-formed on its own
     if (!found.length && nodeTypes.has(node.type)) {
-      for (const message of await checkNode(node)) found.push({ nodeId: node.id, message });
+      for (const issue of await checkNode(node)) found.push({ nodeId: node.id, ...issue });
     }
     problems.push(...found);
   }
-  if (problems.length) {
-    const first = problems[0] as DefinitionProblem;
-    const where = first.nodeId ? `node "${first.nodeId}": ` : "";
-    throw new AppError("BAD_REQUEST", `Invalid workflow: ${where}${first.message}`, {
-      field: "definition",
-      problems,
-    });
-  }
+  if (problems.length) throw refusal(problems);
   return definition;
 }
+
+/** One BAD_REQUEST naming the first problem, with all of them in `details.problems`. */
+function refusal(problems: DefinitionProblem[]) {
+  const first = problems[0] as DefinitionProblem;
+  const where = first.nodeId ? `node "${first.nodeId}": ` : "";
+  const field = first.path ? `${first.path}: ` : "";
+  return new AppError("BAD_REQUEST", `Invalid workflow: ${where}${field}${first.message}`, {
+    field: "definition",
+    problems,
+  });
+}
+
+/** Schema problems of the definition's shape; one inside a node names the node when it can. */
+function shapeProblems(input: unknown, issues: z.core.$ZodIssue[]): DefinitionProblem[] {
+  const nodes = (input as { nodes?: unknown } | null)?.nodes;
+  return issues.map((issue) => {
+    const [top, index, ...rest] = issue.path;
+    const node = top === "nodes" && Array.isArray(nodes) ? nodes[index as number] : undefined;
+    const nodeId = (node as { id?: unknown } | undefined)?.id;
+    if (typeof nodeId === "string" && rest.length) {
+      return { nodeId, path: fieldPath(rest), message: issue.message };
+    }
+    return { path: issue.path.length ? fieldPath(issue.path) : undefined, message: issue.message };
+  });
+}
+
+const fieldPath = (path: PropertyKey[]) =>
+  formatPath(path.map((part) => (typeof part === "symbol" ? String(part) : part)));
 
 function* structuralProblems(definition: WorkflowDefinition): Generator<DefinitionProblem> {
   const byId = new Map<string, DefinitionNode>();
@@ -91,28 +121,30 @@ async function nodeProblems(
   const type = nodeTypes.get(node.type);
   if (!type) return [{ nodeId: node.id, message: `unknown node type "${node.type}"` }];
   const problems: DefinitionProblem[] = [];
+  const nodeId = node.id;
   for (const issue of checkExpressionSyntax(node.parameters)) {
-    problems.push({ nodeId: node.id, message: `parameters.${issue.path}: ${issue.message}` });
+    problems.push({ nodeId, path: `parameters.${issue.path}`, message: issue.message });
   }
   for (const field of type.literalFields ?? []) {
     if (hasExpression(node.parameters[field])) {
       problems.push({
-        nodeId: node.id,
-        message: `parameters.${field} must be literal: expressions are not allowed here`,
+        nodeId,
+        path: `parameters.${field}`,
+        message: "must be literal: expressions are not allowed here",
       });
     }
   }
   problems.push(...parameterProblems(node, type.parameters));
+  const path = "credentialId";
   if (type.credential) {
     if (!node.credentialId) {
-      if (type.credential.required)
-        problems.push({ nodeId: node.id, message: "needs a credential" });
+      if (type.credential.required) problems.push({ nodeId, path, message: "needs a credential" });
     } else {
       const why = await checkCredential(node.credentialId, type.credential.types);
-      if (why) problems.push({ nodeId: node.id, message: why });
+      if (why) problems.push({ nodeId, path, message: why });
     }
   } else if (node.credentialId) {
-    problems.push({ nodeId: node.id, message: `a ${node.type} node takes no credential` });
+    problems.push({ nodeId, path, message: `a ${node.type} node takes no credential` });
   }
   return problems;
 }
@@ -125,7 +157,8 @@ function parameterProblems(node: DefinitionNode, schema: z.ZodType): DefinitionP
     .filter((issue) => !underExpression(node.parameters, issue.path))
     .map((issue) => ({
       nodeId: node.id,
-      message: `parameters${issue.path.length ? `.${issue.path.join(".")}` : ""}: ${issue.message}`,
+      path: fieldPath(["parameters", ...issue.path]),
+      message: issue.message,
     }));
 }
 

@@ -21,6 +21,7 @@ import {
   listWorkflows,
   updateWorkflow,
 } from "../../modules/workflows/service.ts";
+import { listVersions, versionInputs } from "../../modules/workflows/versions.ts";
 import { orgProcedure, router } from "../init.ts";
 
 export const workflowsRouter = router({
@@ -28,6 +29,9 @@ export const workflowsRouter = router({
   getDefinition: orgProcedure
     .input(definitionInputs.get)
     .query(({ ctx, input }) => getDefinition(ctx.member, input)),
+  versions: orgProcedure
+    .input(versionInputs.list)
+    .query(({ ctx, input }) => listVersions(ctx.member, input)),
   saveDefinition: orgProcedure
     .input(definitionInputs.save)
     .mutation(({ ctx, input }) => saveDefinition(ctx.deps.engine, ctx.member, input)),

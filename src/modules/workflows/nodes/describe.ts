@@ -7,6 +7,8 @@ export function listNodeTypes() {
     type: node.type,
     displayName: node.displayName,
     kind: node.kind,
+    /** The palette group: trigger, action, logic or review. */
+    group: node.kind === "trigger" ? "trigger" : (node.group ?? "action"),
     ports: portsOf(node),
     credential: node.credential ?? null,
     parameters: z.toJSONSchema(node.parameters, { unrepresentable: "any", io: "input" }),

@@ -24,6 +24,7 @@ export const ifNode = defineNode({
   type: "if",
   displayName: "If",
   kind: "action",
+  group: "logic",
   pure: true,
   parameters: ifParameters,
   ports: ["true", "false"],

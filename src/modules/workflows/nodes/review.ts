@@ -26,6 +26,7 @@ export const reviewNode = defineNode({
   type: "review",
   displayName: "Human review",
   kind: "action",
+  group: "review",
   parameters: z.strictObject({
     title: z.string().trim().min(1).max(300),
     body: z.string().max(20_000).default(""),

@@ -11,6 +11,7 @@ export const transform = defineNode({
   type: "transform",
   displayName: "Transform",
   kind: "action",
+  group: "logic",
   pure: true,
   parameters: transformParameters,
   async run(ctx) {

@@ -72,6 +72,8 @@ export interface NodeType<P = unknown> {
   type: string;
   displayName: string;
   kind: "trigger" | "action";
+  /** Where an editor's palette lists an action: with the actions unless said otherwise. */
+  group?: "logic" | "review";
   /** Validates the parameters after expression evaluation. */
   parameters: z.ZodType<P>;
   /** Parameter fields that must be literal (no expressions), e.g. a SQL statement. */

@@ -13,6 +13,7 @@ export const waitForEvent = defineNode({
   type: "wait_for_event",
   displayName: "Wait for event",
   kind: "action",
+  group: "logic",
   parameters: z.strictObject({
     key: z
       .string()
