@@ -1,0 +1,55 @@
+import { queryOptions } from "@tanstack/react-query";
+import type {
+  DefinitionEdge,
+  DefinitionNode,
+  WorkflowDefinition,
+} from "../../../../../src/modules/workflows/definition.ts";
+import { api } from "../../../lib/trpc.ts";
+
+export type { DefinitionEdge, DefinitionNode, WorkflowDefinition };
+
+/** One element of `workflows.nodeTypes`: display name, palette group, ports, parameters. */
+export type NodeTypeInfo = Awaited<ReturnType<typeof api.workflows.nodeTypes.query>>[number];
+
+/** A refused save's problem (`details.problems` of saveDefinition's 400). */
+export interface DefinitionProblem {
+  nodeId?: string;
+  path?: string;
+  message: string;
+}
+
+export const nodeTypesQuery = queryOptions({
+  queryKey: ["workflows.nodeTypes"],
+  queryFn: () => api.workflows.nodeTypes.query(),
+  staleTime: Number.POSITIVE_INFINITY,
+});
+
+export const workflowQuery = (workflowId: string) =>
+  queryOptions({
+    queryKey: ["workflows.get", workflowId],
+    queryFn: () => api.workflows.get.query({ workflowId }),
+  });
+
+/** The current version when `version` is undefined. */
+export const definitionQuery = (workflowId: string, version?: number) =>
+  queryOptions({
+    queryKey: ["workflows.getDefinition", workflowId, version],
+    queryFn: () => api.workflows.getDefinition.query({ workflowId, version }),
+  });
+
+export const versionsQuery = (workflowId: string) =>
+  queryOptions({
+    queryKey: ["workflows.versions", workflowId],
+    queryFn: () => api.workflows.versions.query({ workflowId }),
+  });
+
+/** What the member may do on this workflow (its grants decide, not only the role). */
+export const workflowPermissionsQuery = (workflowId: string) =>
+  queryOptions({
+    queryKey: ["access.assetPermissions", "workflow", workflowId],
+    queryFn: () =>
+      api.access.assetPermissions.query({ assetType: "workflow", assetId: workflowId }),
+  });
+
+/** The stored definition is JSON the server validated on save; it has this shape. */
+export const asDefinition = (stored: unknown) => stored as WorkflowDefinition;
