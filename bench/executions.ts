@@ -1,50 +1,63 @@
 /**
  * `npm run bench:executions`: executions per second of an incoming-webhook → transform →
- * HTTP request workflow on one Fluxo instance, on PostgreSQL and on embedded PGlite.
+ * HTTP request workflow on one Fluxo instance on PostgreSQL, with 0, 20,000 and 100,000
+ * executions already stored: does the engine stay as fast as its history grows?
  *
  * - The instance (HTTP server + in-process engine workers) runs in a child process
  *   (`bench/instance.ts`); this process is the load generator and hosts the sink.
+ * - Each row gets a fresh database on BENCH_POSTGRES_URL's server (dropped afterwards). The
+ *   history is written straight into the tables before the run (`bench/history.ts`: executions,
+ *   their steps and their completed queue jobs, then VACUUM ANALYZE), not through the engine.
  * - Load: a closed loop of BENCH_CONCURRENCY clients. Each POSTs the webhook, waits until its
  *   execution has succeeded, and posts again — so the queue never grows without bound and the
  *   latency is that of a loaded system, not of a backlog.
  * - Completion is read from the execution table by the instance in one bulk query every
  *   10 ms; latency = `finished_at` − the moment the POST was sent (same machine clock).
- * - PostgreSQL: a fresh database on BENCH_POSTGRES_URL's server, dropped afterwards.
+ * - Per execution: statements the instance sent (counted in its node-postgres client: the
+ *   server has no pg_stat_statements), CPU of the PostgreSQL backends serving the database and
+ *   CPU of the instance with its expression workers (/proc/<pid>/stat, sampled).
  *
- * - Expression isolation: the two evaluations of one execution, in worker processes (as the
- *   engine runs them) against in the calling thread, BENCH_EXPRESSION_ROUNDS times each.
- *
- * Environment: BENCH_EXECUTIONS (measured, per database, default 3000), BENCH_WARMUP (200),
- * BENCH_CONCURRENCY (64), BENCH_POSTGRES_URL (postgres://postgres@127.0.0.1:5432/postgres),
- * BENCH_DATABASES (postgres,pglite), BENCH_CPU_PROF (a directory: write the instance's CPU profile),
- * BENCH_EXPRESSION_ROUNDS (2000; 0 skips the expression comparison).
+ * Environment: BENCH_STORED (stored executions per row, default 0,20000,100000),
+ * BENCH_EXECUTIONS (measured per row, default 3000), BENCH_WARMUP (200), BENCH_CONCURRENCY (32),
+ * BENCH_POSTGRES_URL (postgres://postgres@127.0.0.1:5432/postgres), BENCH_PGLITE=1 (adds a row
+ * on embedded PGlite, empty), BENCH_CPU_PROF (a directory: write the instance's CPU profiles),
+ * BENCH_TOP_STATEMENTS=1 (each instance prints its most frequent statements),
+ * BENCH_EXPRESSION_ROUNDS (0: compare expression evaluation in worker processes against the
+ * calling thread, that many executions' worth each way).
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { nodeCpu, postgresCpu } from "./cpu.ts";
 import { type CostRow, measureExpressionCost } from "./expression-cost.ts";
+import { seedHistory } from "./history.ts";
 import type { DoneMessage, ReadyMessage } from "./instance.ts";
 
 const EXECUTIONS = Number(process.env.BENCH_EXECUTIONS ?? 3000);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 200);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const STORED = (process.env.BENCH_STORED ?? "0,20000,100000").split(",").map(Number);
 const POSTGRES_URL =
   process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const DATABASES = (process.env.BENCH_DATABASES ?? "postgres,pglite").split(",");
-const EXPRESSION_ROUNDS = Number(process.env.BENCH_EXPRESSION_ROUNDS ?? 2000);
+const PGLITE = process.env.BENCH_PGLITE === "1";
+const EXPRESSION_ROUNDS = Number(process.env.BENCH_EXPRESSION_ROUNDS ?? 0);
 const TIMEOUT_MS = 10 * 60_000;
 
 interface Result {
   database: string;
+  stored: number;
   executions: number;
   seconds: number;
   perSecond: number;
   p50: number;
   p99: number;
-  queriesPerExecution: number | undefined;
+  statementsPerExecution: number | undefined;
+  postgresCpuMs: number | undefined;
+  nodeCpuMs: number;
 }
 
 /** The HTTP request node's peer: answers every POST with a small JSON body. */
@@ -168,68 +181,82 @@ async function drive(child: ChildProcess, ready: ReadyMessage, total: number, of
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 
-async function benchDatabase(database: string, sinkUrl: string): Promise<Result> {
-  let databaseUrl: string | undefined;
-  let drop = async () => {};
-  if (database === "postgres") {
-    const name = `fluxo_bench_${randomBytes(6).toString("hex")}`;
-    const admin = new pg.Client({ connectionString: POSTGRES_URL });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
+/** A fresh database on the server: its URL and name, and how to drop it. */
+async function freshDatabase() {
+  const name = `fluxo_bench_${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: POSTGRES_URL });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  const url = new URL(POSTGRES_URL);
+  url.pathname = `/${name}`;
+  const drop = async () => {
+    await admin.query(`drop database if exists ${name} with (force)`);
     await admin.end();
-    const url = new URL(POSTGRES_URL);
-    url.pathname = `/${name}`;
-    databaseUrl = url.toString();
-    drop = async () => {
-      const cleanup = new pg.Client({ connectionString: POSTGRES_URL });
-      await cleanup.connect();
-      await cleanup.query(`drop database if exists ${name} with (force)`);
-      await cleanup.end();
-    };
-  }
-  const { child, ready } = startInstance(sinkUrl, databaseUrl);
+  };
+  return { url: url.toString(), name, admin, drop };
+}
+
+/** One row: a fresh instance on a fresh database holding `stored` executions. */
+async function benchRow(database: "postgres" | "pglite", stored: number, sinkUrl: string) {
+  const fresh = database === "postgres" ? await freshDatabase() : undefined;
+  const { child, ready } = startInstance(sinkUrl, fresh?.url);
   try {
     const instance = await ready;
+    if (fresh) await seedHistory(fresh.url, instance, stored);
     if (WARMUP > 0) await drive(child, instance, WARMUP, 0);
+    const postgres = fresh && postgresCpu(fresh.admin, fresh.name);
+    const node = nodeCpu(child.pid ?? 0);
     const { seconds, latencies, queries } = await drive(child, instance, EXECUTIONS, WARMUP);
+    const postgresMs = await postgres?.stop();
+    const nodeMs = await node.stop();
     latencies.sort((a, b) => a - b);
-    return {
-      database: database === "postgres" ? "PostgreSQL" : "PGlite (in memory)",
+    const result: Result = {
+      database: fresh ? "PostgreSQL" : "PGlite (in memory)",
+      stored,
       executions: EXECUTIONS,
       seconds,
       perSecond: EXECUTIONS / seconds,
       p50: percentile(latencies, 50),
       p99: percentile(latencies, 99),
-      queriesPerExecution: databaseUrl ? queries / EXECUTIONS : undefined,
+      statementsPerExecution: fresh ? queries / EXECUTIONS : undefined,
+      postgresCpuMs: postgresMs === undefined ? undefined : postgresMs / EXECUTIONS,
+      nodeCpuMs: nodeMs / EXECUTIONS,
     };
+    return result;
   } finally {
     await stopInstance(child);
-    await drop();
+    await fresh?.drop();
   }
 }
 
 function printTable(results: Result[]) {
-  const postgres = results.find((r) => r.database === "PostgreSQL");
+  const empty = results.find((r) => r.database === "PostgreSQL" && r.stored === 0);
+  const optional = (value: number | undefined, digits: number) =>
+    value === undefined ? "–" : value.toFixed(digits);
   printRows(
     [
       "database",
-      "executions",
-      "seconds",
+      "stored executions",
       "executions/s",
+      "vs empty",
       "p50 ms",
       "p99 ms",
-      "vs PostgreSQL",
       "statements/execution",
+      "PostgreSQL CPU ms/execution",
+      "Node CPU ms/execution",
     ],
     results.map((r) => [
       r.database,
-      String(r.executions),
-      r.seconds.toFixed(2),
+      r.stored.toLocaleString("en"),
       r.perSecond.toFixed(1),
+      empty && r.database === "PostgreSQL"
+        ? `${((r.perSecond / empty.perSecond) * 100).toFixed(0)} %`
+        : "–",
       r.p50.toFixed(0),
       r.p99.toFixed(0),
-      postgres ? `${(r.perSecond / postgres.perSecond).toFixed(2)}×` : "–",
-      r.queriesPerExecution === undefined ? "–" : r.queriesPerExecution.toFixed(1),
+      optional(r.statementsPerExecution, 1),
+      optional(r.postgresCpuMs, 2),
+      r.nodeCpuMs.toFixed(2),
     ]),
   );
 }
@@ -268,18 +295,23 @@ function printRows(header: string[], rows: string[][]) {
 async function main() {
   const sink = await startSink();
   const results: Result[] = [];
+  const loadBefore = loadavg()[0] ?? 0;
+  const rows = [
+    ...STORED.map((stored) => ["postgres", stored] as const),
+    ...(PGLITE ? [["pglite", 0] as const] : []),
+  ];
   try {
-    for (const database of DATABASES) {
+    for (const [database, stored] of rows) {
       console.error(
-        `benchmarking ${database}: ${WARMUP} warm-up + ${EXECUTIONS} executions, ${CONCURRENCY} clients…`,
+        `${database}, ${stored} stored: ${WARMUP} warm-up + ${EXECUTIONS} executions, ${CONCURRENCY} clients…`,
       );
-      results.push(await benchDatabase(database.trim(), sink.url));
+      results.push(await benchRow(database, stored, sink.url));
     }
   } finally {
     await sink.close();
   }
   console.log(
-    `\nwebhook → transform → HTTP request (sink on loopback); one instance, ${CONCURRENCY} clients in a closed loop\n`,
+    `\nwebhook → transform → HTTP request (sink on loopback); one instance, ${CONCURRENCY} clients in a closed loop, ${EXECUTIONS} executions per row; load average ${loadBefore.toFixed(1)} before, ${(loadavg()[0] ?? 0).toFixed(1)} after\n`,
   );
   printTable(results);
   if (EXPRESSION_ROUNDS > 0) {

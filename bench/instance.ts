@@ -35,7 +35,9 @@ import { countStatements, sendToParent } from "./statements.ts";
 export interface ReadyMessage {
   type: "ready";
   url: string;
+  orgId: string;
   workflowId: string;
+  version: number;
   secret: string;
 }
 export interface DoneMessage {
@@ -165,6 +167,7 @@ async function main() {
     if (message.type !== "stop") return;
     polling = false;
     await polled;
+    if (process.env.BENCH_TOP_STATEMENTS) printTopStatements(queries.byText());
     server.close();
     if ("closeAllConnections" in server) server.closeAllConnections();
     await shutdown(deps);
@@ -173,9 +176,17 @@ async function main() {
   await sendToParent({
     type: "ready",
     url: `http://127.0.0.1:${address.port}`,
+    orgId: org.id,
     workflowId: workflow.id,
+    version: saved.version,
     secret: saved.webhookSecret,
   });
+}
+
+/** BENCH_TOP_STATEMENTS=1: the statements sent most often over the instance's life, on stderr. */
+function printTopStatements(byText: Map<string, number>) {
+  const top = [...byText].sort((a, b) => b[1] - a[1]).slice(0, 30);
+  for (const [text, count] of top) console.error(`${String(count).padStart(8)}  ${text}`);
 }
 
 main().catch((error: unknown) => {
