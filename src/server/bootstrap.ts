@@ -1,5 +1,6 @@
 import { createAuth } from "../auth/auth.ts";
 import type { Config } from "../config/config.ts";
+import { defaultBacklogLimits } from "../config/executions.ts";
 import { type Database, openDatabase } from "../db/client.ts";
 import { runMigrations } from "../db/migrate.ts";
 import { MAINTENANCE_QUEUE } from "../jobs/maintenance.ts";
@@ -9,6 +10,7 @@ import { createMailer } from "../lib/mailer.ts";
 import { createLastUsedRecorder } from "../modules/api-keys/last-used.ts";
 import { announceKeyring } from "../modules/vault/presence.ts";
 import { WEBHOOK_QUEUES } from "../modules/webhooks/jobs.ts";
+import { createBacklogGate } from "../modules/workflows/backlog.ts";
 import { ENGINE_QUEUES, queueEnqueue } from "../modules/workflows/engine/worker.ts";
 import { stopExpressionWorkers } from "../modules/workflows/expressions.ts";
 import { createOutbound } from "../net/outbound.ts";
@@ -37,6 +39,7 @@ export async function bootstrap(
     mailer,
     logger,
     enqueue: queueEnqueue(queue),
+    backlog: createBacklogGate(db.db, config.backlog ?? defaultBacklogLimits),
     schedules: queue,
     webhooks: queue,
     orgConcurrency: config.orgConcurrency,

@@ -14,7 +14,7 @@ const isNotFound = (error: unknown) => error instanceof AppError && error.code =
 
 /** Incoming webhooks: the request body becomes the execution's trigger payload. */
 export function hookRoutes(
-  deps: Pick<EngineDeps, "enqueue" | "db">,
+  deps: Pick<EngineDeps, "enqueue" | "db" | "backlog">,
   limits: { perMinute: number },
 ) {
   const perWorkflow = fixedWindowLimiter(limits.perMinute, 60_000);
@@ -61,6 +61,12 @@ export function hookRoutes(
         query: c.req.query(),
         headers: { "content-type": c.req.header("content-type") ?? null },
       };
+      // A saturated backlog refuses here rather than queueing work nobody will reach in time.
+      await deps.backlog.admit(target.orgId).catch((error: unknown) => {
+        const retryAfter = error instanceof AppError ? error.details?.retry_after : undefined;
+        if (typeof retryAfter === "number") c.header("Retry-After", String(retryAfter));
+        throw error;
+      });
       try {
         return c.json(await triggerByWebhook(deps, target, payload), 202);
       } catch (error) {

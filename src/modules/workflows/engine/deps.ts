@@ -5,6 +5,7 @@ import type { Mailer } from "../../../lib/mailer.ts";
 import type { Outbound } from "../../../net/outbound.ts";
 import type { Keyring } from "../../vault/keyring.ts";
 import type { WebhookQueue } from "../../webhooks/jobs.ts";
+import type { BacklogGate } from "../backlog.ts";
 
 /** Jobs the engine puts on the queue; payloads carry ids only, never secrets. */
 export type EngineJob =
@@ -27,6 +28,8 @@ export interface EngineDeps {
   mailer: Mailer;
   logger: Logger;
   enqueue(job: EngineJob, options?: EnqueueOptions): Promise<void>;
+  /** Refuses new executions while too many wait to start (webhooks, manual runs). */
+  backlog: BacklogGate;
   /** Cron schedules of workflows with a schedule trigger. */
   schedules: Pick<JobQueue, "scheduleInTransaction" | "unscheduleInTransaction">;
   /** Where review events become webhook deliveries (`emitWebhookEvent`), in the change's transaction. */

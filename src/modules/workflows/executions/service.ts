@@ -60,12 +60,15 @@ export async function startExecution(
   return id;
 }
 
-export function runWorkflow(
+export async function runWorkflow(
   deps: EngineDeps,
   ctx: MemberContext,
   input: z.input<typeof executionInputs.run>,
 ) {
   const { workflowId, payload } = executionInputs.run.parse(input);
+  // Before the transaction: the gate reads the backlog across organizations, outside RLS (and
+  // on PGlite nothing else can run while a transaction is open).
+  await deps.backlog.admit(ctx.orgId);
   return withTenant(ctx.db, ctx.orgId, async (tx) => {
     const workflow = await authorizedWorkflow(tx, ctx, workflowId, "run");
     if (!workflow.currentVersion)
