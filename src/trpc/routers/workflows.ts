@@ -14,6 +14,7 @@ import {
 } from "../../modules/workflows/executions/service.ts";
 import { workflowInputs } from "../../modules/workflows/inputs.ts";
 import { listNodeTypes } from "../../modules/workflows/nodes/describe.ts";
+import { previewExpression, previewInputs } from "../../modules/workflows/preview/service.ts";
 import {
   createWorkflow,
   deleteWorkflow,
@@ -38,6 +39,10 @@ export const workflowsRouter = router({
   rotateWebhookSecret: orgProcedure
     .input(definitionInputs.id)
     .mutation(({ ctx, input }) => rotateWebhookSecret(ctx.member, input)),
+  // a mutation, so a long template travels in the body rather than the URL
+  previewExpression: orgProcedure
+    .input(previewInputs)
+    .mutation(({ ctx, input }) => previewExpression(ctx.deps, ctx.member, input)),
   run: orgProcedure
     .input(executionInputs.run)
     .mutation(({ ctx, input }) => runWorkflow(ctx.deps.engine, ctx.member, input)),

@@ -7,6 +7,7 @@ import { topologicalOrder } from "../graph.ts";
 import { nodeTypes } from "../nodes/index.ts";
 import type { EngineDeps } from "./deps.ts";
 import { parkExecution } from "./events.ts";
+import { expressionData } from "./expression-data.ts";
 import { ExecutionLease, LeaseLost, leaseUntil } from "./lease.ts";
 import { nextMove } from "./plan.ts";
 import * as repo from "./repo.ts";
@@ -153,7 +154,6 @@ export async function advanceExecution(
         await write(node.id, fired, { deferrable: true });
         continue;
       }
-      const outputs = [...steps.values()].filter((s) => s.status === "succeeded");
       const outcome = await runStep(deps, {
         ctx,
         executionId,
@@ -161,10 +161,7 @@ export async function advanceExecution(
         node,
         type,
         prior: steps.get(node.id),
-        data: {
-          trigger: execution.payload,
-          nodes: Object.fromEntries(outputs.map((s) => [s.nodeId, s.output])),
-        },
+        data: expressionData(execution.payload, steps.values()),
         lease,
         clock,
         write: (values, options) => write(node.id, values, options),
