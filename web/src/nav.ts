@@ -7,6 +7,7 @@ import type { Action } from "../../src/access/statements.ts";
 export const orgNavigation: { to: string; label: string; permission: Action }[] = [
   { to: "/reviews", label: "Reviews", permission: "review:view" },
   { to: "/workflows", label: "Workflows", permission: "workflow:view" },
+  { to: "/executions", label: "Executions", permission: "workflow:view" },
   { to: "/credentials", label: "Credentials", permission: "credential:view" },
   { to: "/api-keys", label: "API keys", permission: "apiKey:manage" },
   { to: "/webhooks", label: "Webhooks", permission: "webhook:view" },

@@ -15,19 +15,21 @@ import { AppShell } from "./pages/app/app-shell.tsx";
 import { ChooseOrganizationPage } from "./pages/app/choose-organization.tsx";
 import { HomePage } from "./pages/app/home.tsx";
 import { OrgGate } from "./pages/app/org-gate.tsx";
-import { PlaceholderPage } from "./pages/app/placeholder.tsx";
 import { AuditPage } from "./pages/audit/audit-page.tsx";
 import { ForgotPasswordPage, ResetPasswordPage } from "./pages/auth/password-reset.tsx";
 import { SignInPage } from "./pages/auth/sign-in.tsx";
 import { SignUpPage } from "./pages/auth/sign-up.tsx";
 import { EmailVerifiedPage, VerifyEmailPage } from "./pages/auth/verify-email.tsx";
 import { CredentialsPage } from "./pages/credentials/credentials-page.tsx";
+import { ExecutionDetailPage } from "./pages/executions/execution-detail.tsx";
+import { ExecutionsPage, executionsSearch } from "./pages/executions/executions-page.tsx";
 import { AcceptInvitationPage } from "./pages/invitations/accept.tsx";
 import { MembersPage } from "./pages/members/members-page.tsx";
 import { ReviewDetailPage } from "./pages/reviews/review-detail.tsx";
 import { ReviewsPage } from "./pages/reviews/reviews-page.tsx";
 import { EndpointDetailPage } from "./pages/webhooks/endpoint-detail.tsx";
 import { WebhooksPage } from "./pages/webhooks/webhooks-page.tsx";
+import { WorkflowsPage } from "./pages/workflows/list/workflows-page.tsx";
 
 const rootRoute = createRootRouteWithContext<{ queryClient: QueryClient }>()({
   component: () => (
@@ -126,6 +128,14 @@ const orgRoute = createRoute({ getParentRoute: () => appRoute, id: "org", compon
 const orgPage = <TPath extends string>(path: TPath, component: () => React.ReactNode) =>
   createRoute({ getParentRoute: () => orgRoute, path, component });
 
+// Filters in the address, so one workflow's executions can be linked to.
+const executionsRoute = createRoute({
+  getParentRoute: () => orgRoute,
+  path: "/executions",
+  validateSearch: executionsSearch,
+  component: ExecutionsPage,
+});
+
 const routeTree = rootRoute.addChildren([
   signInRoute,
   signUpRoute,
@@ -142,7 +152,9 @@ const routeTree = rootRoute.addChildren([
       orgPage("/members", MembersPage),
       orgPage("/reviews", ReviewsPage),
       orgPage("/reviews/$reviewId", ReviewDetailPage),
-      orgPage("/workflows", () => <PlaceholderPage title="Workflows" />),
+      orgPage("/workflows", WorkflowsPage),
+      executionsRoute,
+      orgPage("/executions/$executionId", ExecutionDetailPage),
       orgPage("/credentials", CredentialsPage),
       orgPage("/api-keys", ApiKeysPage),
       orgPage("/webhooks", WebhooksPage),

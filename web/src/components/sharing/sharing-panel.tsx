@@ -1,43 +1,56 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { rolesWithoutGrants } from "../../../../src/access/statements.ts";
-import { Button } from "../../components/ui/button.tsx";
-import { SelectField } from "../../components/ui/field.tsx";
-import { ErrorState, FormError, Spinner } from "../../components/ui/states.tsx";
-import { Cell, Table } from "../../components/ui/table.tsx";
-import { toast } from "../../components/ui/toast.tsx";
+import {
+  type AssetLevel,
+  type AssetType,
+  assetLevels,
+  rolesWithoutGrants,
+} from "../../../../src/access/statements.ts";
 import { api } from "../../lib/trpc.ts";
-import type { Credential } from "./credentials-api.ts";
+import { Button } from "../ui/button.tsx";
+import { SelectField } from "../ui/field.tsx";
+import { ErrorState, FormError, Spinner } from "../ui/states.tsx";
+import { Cell, Table } from "../ui/table.tsx";
+import { toast } from "../ui/toast.tsx";
 
-type Level = "use" | "edit";
-const levelOptions = [
-  { value: "use", label: "use" },
-  { value: "edit", label: "edit" },
-];
+type Level = AssetLevel;
 const modeOptions = [
   { value: "restricted", label: "Restricted: only members granted access" },
   { value: "shared", label: "Shared: every member, at the default level" },
 ];
+/** The list that shows each asset type's sharing badge, refreshed after a change. */
+const listQueryKeys: Record<AssetType, string> = {
+  workflow: "workflows.list",
+  credential: "credentials.list",
+};
 
-/** Who may use or edit one credential: its sharing mode, and grants per member. */
+/**
+ * Who may do what with one shared asset (a workflow or a credential): its sharing mode, and
+ * grants per member at the levels the asset type has (src/access/statements.ts).
+ */
 export function SharingPanel({
-  credential,
+  assetType,
+  assetId,
   onClose,
 }: {
-  credential: Credential;
+  assetType: AssetType;
+  assetId: string;
   onClose: () => void;
 }) {
-  const asset = { assetType: "credential" as const, assetId: credential.id };
+  const asset = { assetType, assetId };
+  const levels = Object.keys(assetLevels[assetType]) as Level[];
+  const levelOptions = levels.map((value) => ({ value, label: value }));
   const queryClient = useQueryClient();
+  const sharingKey = ["sharing.get", assetType, assetId];
   const sharing = useQuery({
-    queryKey: ["sharing.get", "credential", credential.id],
+    queryKey: sharingKey,
     queryFn: () => api.sharing.get.query(asset),
   });
   const members = useQuery({ queryKey: ["members.list"], queryFn: () => api.members.list.query() });
   const refresh = () =>
     Promise.all([
-      queryClient.invalidateQueries({ queryKey: ["sharing.get", "credential", credential.id] }),
-      queryClient.invalidateQueries({ queryKey: ["credentials.list"] }),
+      queryClient.invalidateQueries({ queryKey: sharingKey }),
+      queryClient.invalidateQueries({ queryKey: [listQueryKeys[assetType]] }),
     ]);
 
   const [mode, setMode] = useState<"shared" | "restricted" | null>(null);
@@ -48,7 +61,7 @@ export function SharingPanel({
       api.sharing.setMode.mutate({
         ...asset,
         mode: mode ?? sharing.data?.mode ?? "restricted",
-        defaultLevel: defaultLevel ?? (sharing.data?.defaultLevel as Level) ?? "use",
+        defaultLevel: defaultLevel ?? (sharing.data?.defaultLevel as Level) ?? levels[0],
       }),
     onSuccess: () => {
       toast.success("Sharing saved");
@@ -57,7 +70,7 @@ export function SharingPanel({
   });
 
   const [memberId, setMemberId] = useState("");
-  const [level, setLevel] = useState<Level>("use");
+  const [level, setLevel] = useState<Level>(levels[0] as Level);
   const grant = useMutation({
     meta: { inlineError: true },
     mutationFn: (input: { memberId: string; level: Level }) =>

@@ -1,7 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { Action } from "../../../../src/access/statements.ts";
-import { Badge } from "../../components/ui/badge.tsx";
+import { SharingBadge } from "../../components/sharing/sharing-badge.tsx";
+import { SharingPanel } from "../../components/sharing/sharing-panel.tsx";
 import { Button } from "../../components/ui/button.tsx";
 import { ConfirmDialog, Dialog } from "../../components/ui/dialog.tsx";
 import { Cell } from "../../components/ui/table.tsx";
@@ -10,7 +11,6 @@ import { usePermissions } from "../../lib/permissions.ts";
 import { api } from "../../lib/trpc.ts";
 import { CredentialForm } from "./credential-form.tsx";
 import { type Credential, type CredentialType, credentialRightsQuery } from "./credentials-api.ts";
-import { SharingPanel } from "./sharing-panel.tsx";
 import { TestConnection } from "./test-connection.tsx";
 
 type Open = "edit" | "test" | "share" | "delete" | null;
@@ -51,11 +51,7 @@ export function CredentialRow({
       </Cell>
       <Cell>{type?.displayName ?? credential.type}</Cell>
       <Cell>
-        {credential.sharingMode === "shared" ? (
-          <Badge tone="info">Shared · {credential.defaultLevel}</Badge>
-        ) : (
-          <Badge>Restricted</Badge>
-        )}
+        <SharingBadge mode={credential.sharingMode} defaultLevel={credential.defaultLevel} />
       </Cell>
       <Cell>{new Date(credential.updatedAt).toLocaleString()}</Cell>
       <Cell>
@@ -117,7 +113,7 @@ export function CredentialRow({
           title={`Share ${credential.name}`}
           size="wide"
         >
-          <SharingPanel credential={credential} onClose={close} />
+          <SharingPanel assetType="credential" assetId={credential.id} onClose={close} />
         </Dialog>
         <ConfirmDialog
           open={open === "delete"}

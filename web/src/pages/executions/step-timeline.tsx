@@ -1,0 +1,132 @@
+import { Link } from "@tanstack/react-router";
+import { useEffect, useRef } from "react";
+import { formatTime } from "../reviews/review-status.tsx";
+import type { DefinitionNode, Execution } from "./execution-detail.tsx";
+import { ExecutionStatus, formatDuration } from "./execution-status.tsx";
+import { JsonView } from "./json-view.tsx";
+
+type Step = Execution["steps"][number];
+
+/**
+ * The execution's steps in the order they ran. Selecting one (here or on the graph) opens its
+ * input, output and error; the server has already masked credentials and capped sizes.
+ */
+export function StepTimeline({
+  execution,
+  nodes,
+  selectedNodeId,
+  onSelect,
+}: {
+  execution: Execution;
+  nodes: DefinitionNode[] | undefined;
+  selectedNodeId: string | null;
+  onSelect: (nodeId: string | null) => void;
+}) {
+  if (execution.steps.length === 0)
+    return <p className="text-sm text-slate-500">No step has run yet.</p>;
+  const nodeOf = (id: string) => nodes?.find((n) => n.id === id);
+  return (
+    <ol className="space-y-2" aria-label="Steps">
+      {execution.steps.map((step) => (
+        <StepItem
+          key={step.nodeId}
+          step={step}
+          label={nodeOf(step.nodeId)?.name || step.nodeId}
+          type={nodeOf(step.nodeId)?.type}
+          selected={selectedNodeId === step.nodeId}
+          onToggle={() => onSelect(selectedNodeId === step.nodeId ? null : step.nodeId)}
+        />
+      ))}
+    </ol>
+  );
+}
+
+function StepItem({
+  step,
+  label,
+  type,
+  selected,
+  onToggle,
+}: {
+  step: Step;
+  label: string;
+  type: string | undefined;
+  selected: boolean;
+  onToggle: () => void;
+}) {
+  const ref = useRef<HTMLLIElement>(null);
+  useEffect(() => {
+    if (selected) ref.current?.scrollIntoView({ block: "nearest" });
+  }, [selected]);
+  const panelId = `step-${step.nodeId}`;
+  return (
+    <li
+      ref={ref}
+      className={`rounded-md border bg-white ${selected ? "border-indigo-400" : "border-slate-200"}`}
+    >
+      <button
+        type="button"
+        aria-expanded={selected}
+        aria-controls={panelId}
+        onClick={onToggle}
+        className="flex w-full flex-wrap items-center gap-3 px-3 py-2 text-left text-sm focus-visible:outline-2 focus-visible:outline-indigo-600"
+      >
+        <span className="font-medium">{label}</span>
+        {type && <span className="text-xs text-slate-500">{type}</span>}
+        <ExecutionStatus status={step.status} />
+        {step.port && step.port !== "main" && (
+          <span className="text-xs text-slate-600">→ {step.port}</span>
+        )}
+        <span className="ml-auto flex gap-3 text-xs text-slate-500">
+          {step.attempt > 1 && <span>attempt {step.attempt}</span>}
+          <span>{formatDuration(step.durationMs)}</span>
+        </span>
+      </button>
+      <StepWait step={step} />
+      {selected && (
+        <div id={panelId} className="space-y-3 border-t border-slate-100 p-3">
+          <p className="text-xs text-slate-500">
+            Started {formatTime(step.startedAt)} · finished {formatTime(step.finishedAt)}
+          </p>
+          {step.error && (
+            <p role="alert" className="rounded-md bg-red-50 p-3 text-sm text-red-800">
+              {step.error}
+            </p>
+          )}
+          <div className="grid gap-3 lg:grid-cols-2">
+            <JsonView label={`Input of ${label}`} value={step.input} />
+            <JsonView label={`Output of ${label}`} value={step.output} />
+          </div>
+        </div>
+      )}
+    </li>
+  );
+}
+
+/** What a waiting step waits for: a review to decide in the inbox, or a signal's key. */
+function StepWait({ step }: { step: Step }) {
+  const wait = step.waitingFor;
+  if (!wait) return null;
+  const until = wait.until ? ` (until ${formatTime(wait.until)})` : "";
+  return (
+    <p className="px-3 pb-2 text-sm text-amber-900">
+      {wait.kind === "review" ? (
+        <>
+          Waiting for a review decision{until}:{" "}
+          <Link
+            to="/reviews/$reviewId"
+            params={{ reviewId: wait.reviewId }}
+            className="text-indigo-700 underline"
+          >
+            open the review
+          </Link>
+        </>
+      ) : (
+        <>
+          Waiting for a signal with key <code className="font-mono">{wait.key}</code>
+          {until}
+        </>
+      )}
+    </p>
+  );
+}
