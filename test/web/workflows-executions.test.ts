@@ -170,7 +170,10 @@ describe("workflows and executions in the browser", () => {
     await steps.getByRole("button", { name: /Notify partner.*succeeded/ }).waitFor();
     await page.getByRole("definition").getByText("succeeded", { exact: true }).waitFor();
 
-    await steps.getByRole("button", { name: /Greeting/ }).click();
+    // The graph colours each node by its step's status; choosing a node opens its step.
+    const graph = page.getByRole("region", { name: "Graph" });
+    await graph.locator('[data-testid="node-notify"][data-status="succeeded"]').waitFor();
+    await graph.getByTestId("node-shape").click();
     const greeting = page.getByRole("figure", { name: "Output of Greeting" });
     expect(await greeting.textContent()).toContain('"greeting": "Hello Ada"');
 
@@ -181,6 +184,7 @@ describe("workflows and executions in the browser", () => {
     expect(await page.content()).not.toContain(TOKEN);
     for (const body of responses) expect(body).not.toContain(TOKEN);
 
+    await page.getByRole("button", { name: "Dismiss" }).click();
     await screenshot(page, "execution-viewer");
     mkdirSync(DOCS_SCREENSHOTS, { recursive: true });
     copyFileSync(

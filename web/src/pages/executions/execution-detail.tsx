@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, useParams } from "@tanstack/react-router";
 import type { inferRouterOutputs } from "@trpc/server";
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import type { AppRouter } from "../../../../src/trpc/router.ts";
 import { Button } from "../../components/ui/button.tsx";
 import { ConfirmDialog } from "../../components/ui/dialog.tsx";
@@ -10,6 +10,8 @@ import { toast } from "../../components/ui/toast.tsx";
 import { usePermissions } from "../../lib/permissions.ts";
 import { api } from "../../lib/trpc.ts";
 import { formatTime } from "../reviews/review-status.tsx";
+import { asDefinition, definitionQuery, nodeTypesQuery } from "../workflows/editor/editor-api.ts";
+import { WorkflowGraph } from "../workflows/editor/workflow-graph.tsx";
 import { workflowRightsQuery } from "../workflows/list/workflows-api.ts";
 import { ExecutionStatus, elapsed, formatDuration, isActive } from "./execution-status.tsx";
 import { JsonView } from "./json-view.tsx";
@@ -46,15 +48,23 @@ export function ExecutionDetailPage() {
 
 function ExecutionBody({ execution }: { execution: Execution }) {
   const definition = useQuery({
-    queryKey: ["workflows.getDefinition", execution.workflowId, execution.version],
-    queryFn: () =>
-      api.workflows.getDefinition.query({
-        workflowId: execution.workflowId,
-        version: execution.version,
-      }),
+    ...definitionQuery(execution.workflowId, execution.version),
     staleTime: Number.POSITIVE_INFINITY, // a saved version never changes
   });
+  const nodeTypes = useQuery(nodeTypesQuery);
   const [selected, setSelected] = useState<string | null>(null);
+  const stored = definition.data && asDefinition(definition.data.definition);
+  // nodes without a step have not run (yet, or on this branch)
+  const nodeStatus = useMemo(
+    () =>
+      Object.fromEntries(
+        (stored?.nodes ?? []).map((node) => [
+          node.id,
+          execution.steps.find((s) => s.nodeId === node.id)?.status ?? "pending",
+        ]),
+      ),
+    [stored, execution.steps],
+  );
   return (
     <>
       <ExecutionHeader execution={execution} />
@@ -63,14 +73,29 @@ function ExecutionBody({ execution }: { execution: Execution }) {
           {execution.error}
         </p>
       )}
+      {(definition.error ?? nodeTypes.error) && (
+        <ErrorState error={definition.error ?? nodeTypes.error} />
+      )}
+      {stored && nodeTypes.data && (
+        <section aria-label="Graph" className="space-y-2">
+          <WorkflowGraph
+            definition={stored}
+            nodeTypes={nodeTypes.data}
+            nodeStatus={nodeStatus}
+            selectedNodeId={selected}
+            onSelectNode={setSelected}
+            className="h-80"
+          />
+          <p className="text-xs text-slate-500">Choose a node to open its step below.</p>
+        </section>
+      )}
       <section className="space-y-3" aria-labelledby="execution-steps">
         <h2 id="execution-steps" className="text-lg font-medium">
           Steps
         </h2>
-        {definition.isError && <ErrorState error={definition.error} />}
         <StepTimeline
           execution={execution}
-          nodes={definition.data?.definition.nodes as DefinitionNode[] | undefined}
+          nodes={stored?.nodes}
           selectedNodeId={selected}
           onSelect={setSelected}
         />
@@ -80,12 +105,6 @@ function ExecutionBody({ execution }: { execution: Execution }) {
       </section>
     </>
   );
-}
-
-export interface DefinitionNode {
-  id: string;
-  type: string;
-  name?: string;
 }
 
 function ExecutionHeader({ execution }: { execution: Execution }) {

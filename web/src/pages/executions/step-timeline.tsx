@@ -1,7 +1,8 @@
 import { Link } from "@tanstack/react-router";
 import { useEffect, useRef } from "react";
 import { formatTime } from "../reviews/review-status.tsx";
-import type { DefinitionNode, Execution } from "./execution-detail.tsx";
+import type { DefinitionNode } from "../workflows/editor/editor-api.ts";
+import type { Execution } from "./execution-detail.tsx";
 import { ExecutionStatus, formatDuration } from "./execution-status.tsx";
 import { JsonView } from "./json-view.tsx";
 

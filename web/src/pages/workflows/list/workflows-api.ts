@@ -8,12 +8,6 @@ export const workflowsQuery = queryOptions({
   queryFn: () => api.workflows.list.query(),
 });
 
-export const nodeTypesQuery = queryOptions({
-  queryKey: ["workflows.nodeTypes"],
-  queryFn: () => api.workflows.nodeTypes.query(),
-  staleTime: Number.POSITIVE_INFINITY,
-});
-
 /** What the viewer may do with one workflow (their role and its grants, as the server sees). */
 export const workflowRightsQuery = (workflowId: string) =>
   queryOptions({

@@ -5,9 +5,10 @@ import { Dialog } from "../../../components/ui/dialog.tsx";
 import { EmptyState, ErrorState, Spinner } from "../../../components/ui/states.tsx";
 import { Table } from "../../../components/ui/table.tsx";
 import { usePermissions } from "../../../lib/permissions.ts";
+import { nodeTypesQuery } from "../editor/editor-api.ts";
 import { CreateWorkflowForm } from "./workflow-form.tsx";
 import { WorkflowRow } from "./workflow-row.tsx";
-import { nodeTypesQuery, workflowsQuery } from "./workflows-api.ts";
+import { workflowsQuery } from "./workflows-api.ts";
 
 /** The workflows the member may view, with their trigger, last execution and sharing. */
 export function WorkflowsPage() {
