@@ -29,6 +29,7 @@ import { ReviewDetailPage } from "./pages/reviews/review-detail.tsx";
 import { ReviewsPage } from "./pages/reviews/reviews-page.tsx";
 import { EndpointDetailPage } from "./pages/webhooks/endpoint-detail.tsx";
 import { WebhooksPage } from "./pages/webhooks/webhooks-page.tsx";
+import { WorkflowEditorPage } from "./pages/workflows/editor/workflow-editor-page.tsx";
 import { WorkflowsPage } from "./pages/workflows/list/workflows-page.tsx";
 
 const rootRoute = createRootRouteWithContext<{ queryClient: QueryClient }>()({
@@ -136,6 +137,17 @@ const executionsRoute = createRoute({
   component: ExecutionsPage,
 });
 
+// `?version=N` opens an older version of the workflow read-only.
+const workflowEditorRoute = createRoute({
+  getParentRoute: () => orgRoute,
+  path: "/workflows/$workflowId",
+  validateSearch: (search): { version?: number } => {
+    const version = Number(search.version);
+    return { version: Number.isInteger(version) && version > 0 ? version : undefined };
+  },
+  component: WorkflowEditorPage,
+});
+
 const routeTree = rootRoute.addChildren([
   signInRoute,
   signUpRoute,
@@ -153,6 +165,7 @@ const routeTree = rootRoute.addChildren([
       orgPage("/reviews", ReviewsPage),
       orgPage("/reviews/$reviewId", ReviewDetailPage),
       orgPage("/workflows", WorkflowsPage),
+      workflowEditorRoute,
       executionsRoute,
       orgPage("/executions/$executionId", ExecutionDetailPage),
       orgPage("/credentials", CredentialsPage),

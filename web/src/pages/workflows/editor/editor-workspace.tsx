@@ -1,0 +1,205 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { Link, useNavigate } from "@tanstack/react-router";
+import { useMemo, useState } from "react";
+import { Badge } from "../../../components/ui/badge.tsx";
+import { Button } from "../../../components/ui/button.tsx";
+import { toast } from "../../../components/ui/toast.tsx";
+import { api } from "../../../lib/trpc.ts";
+import { NodeConfigPanel } from "../node-config/node-config-panel.tsx";
+import { toDefinition } from "./definition-graph.ts";
+import type { DefinitionProblem, NodeTypeInfo, WorkflowDefinition } from "./editor-api.ts";
+import { EditorCanvas } from "./editor-canvas.tsx";
+import { NodePalette } from "./node-palette.tsx";
+import { panelIssue, problemsOf, SaveProblems } from "./save-problems.tsx";
+import { UnsavedChangesGuard } from "./unsaved-changes-guard.tsx";
+import { useEditorGraph } from "./use-editor-graph.ts";
+import { VersionHistory } from "./version-history.tsx";
+import { WebhookSecretDialog, WebhookTrigger } from "./webhook-trigger.tsx";
+
+export interface EditorWorkflow {
+  id: string;
+  name: string;
+  currentVersion: number | null;
+  hasWebhookSecret: boolean;
+}
+
+/**
+ * The editor for one workflow: palette, canvas, the selected node's settings, save (a new
+ * version), version history and the webhook trigger. `viewingVersion` opens an older version
+ * read-only, with the choice to restore it as a new version.
+ */
+export function EditorWorkspace({
+  workflow,
+  nodeTypes,
+  initial,
+  viewingVersion,
+  canEdit,
+}: {
+  workflow: EditorWorkflow;
+  nodeTypes: readonly NodeTypeInfo[];
+  initial: WorkflowDefinition | null;
+  viewingVersion: number | undefined;
+  canEdit: boolean;
+}) {
+  const workflowId = workflow.id;
+  const readOnly = !canEdit || viewingVersion !== undefined;
+  const graph = useEditorGraph(initial, nodeTypes);
+  const [savedRevision, setSavedRevision] = useState(0);
+  const dirty = graph.revision !== savedRevision;
+  const [problems, setProblems] = useState<DefinitionProblem[]>([]);
+  const [historyOpen, setHistoryOpen] = useState(false);
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+
+  const save = useMutation({
+    mutationFn: (revision: number) =>
+      api.workflows.saveDefinition
+        .mutate({ workflowId, definition: toDefinition(graph.nodes, graph.edges) })
+        .then((saved) => ({ ...saved, revision })),
+    meta: { inlineError: true },
+    gcTime: 0,
+    onSuccess: async (saved) => {
+      setSavedRevision(saved.revision);
+      setProblems([]);
+      toast.success(`Saved version ${saved.version}`);
+      await Promise.all(
+        ["workflows.get", "workflows.getDefinition", "workflows.versions"].map((key) =>
+          queryClient.invalidateQueries({ queryKey: [key, workflowId] }),
+        ),
+      );
+      await queryClient.invalidateQueries({ queryKey: ["workflows.list"] });
+      if (viewingVersion !== undefined) {
+        await navigate({ to: "/workflows/$workflowId", params: { workflowId }, search: {} });
+      }
+    },
+    onError: (error) => setProblems(problemsOf(error)),
+  });
+
+  const problemsByNode = useMemo(() => {
+    const found = new Map<string, DefinitionProblem[]>();
+    for (const p of problems)
+      if (p.nodeId) found.set(p.nodeId, [...(found.get(p.nodeId) ?? []), p]);
+    return found;
+  }, [problems]);
+  const nodes = useMemo(
+    () =>
+      graph.nodes.map((n) => {
+        const mine = problemsByNode.get(n.id);
+        return mine ? { ...n, data: { ...n.data, problems: mine.map((p) => p.message) } } : n;
+      }),
+    [graph.nodes, problemsByNode],
+  );
+  const selected = graph.selectedNodes.length === 1 ? graph.selectedNodes[0] : undefined;
+  const selectedType = selected?.data.nodeType;
+  const nodeLabel = (id: string) => {
+    const node = graph.nodes.find((n) => n.id === id)?.data.node;
+    return node?.name || id;
+  };
+  const hasTrigger = graph.nodes.some((n) => n.data.nodeType?.kind === "trigger");
+  const hasWebhook = graph.nodes.some((n) => n.data.node.type === "webhook_trigger");
+
+  return (
+    <div className="flex h-[calc(100vh-7.5rem)] min-h-[32rem] flex-col gap-3">
+      <header className="flex flex-wrap items-center justify-between gap-3">
+        <div className="flex flex-wrap items-center gap-3">
+          <Link to="/workflows" className="text-sm text-indigo-700 underline">
+            ← Workflows
+          </Link>
+          <h1 className="text-xl font-semibold">{workflow.name}</h1>
+          {viewingVersion !== undefined ? (
+            <Badge tone="warning">Version {viewingVersion} (read-only)</Badge>
+          ) : workflow.currentVersion ? (
+            <Badge tone="info">Version {workflow.currentVersion}</Badge>
+          ) : (
+            <Badge>Not saved yet</Badge>
+          )}
+          {!canEdit && <Badge>View only</Badge>}
+          {dirty && <Badge tone="warning">Unsaved changes</Badge>}
+        </div>
+        <div className="flex flex-wrap items-center gap-2">
+          <Button variant="secondary" onClick={() => setHistoryOpen(true)}>
+            Version history
+          </Button>
+          {viewingVersion !== undefined && (
+            <Link
+              to="/workflows/$workflowId"
+              params={{ workflowId }}
+              search={{}}
+              className="text-sm text-indigo-700 underline"
+            >
+              Current version
+            </Link>
+          )}
+          {viewingVersion !== undefined && canEdit && (
+            <Button pending={save.isPending} onClick={() => save.mutate(graph.revision)}>
+              Restore this version
+            </Button>
+          )}
+          {!readOnly && (
+            <>
+              <Button
+                variant="secondary"
+                disabled={!graph.hasSelection}
+                onClick={graph.deleteSelection}
+              >
+                Delete selected
+              </Button>
+              <Button pending={save.isPending} onClick={() => save.mutate(graph.revision)}>
+                Save
+              </Button>
+            </>
+          )}
+        </div>
+      </header>
+      {!canEdit && (
+        <p className="text-sm text-slate-600">You may view this workflow but not change it.</p>
+      )}
+      {hasWebhook && workflow.hasWebhookSecret && viewingVersion === undefined && (
+        <WebhookTrigger workflowId={workflowId} canEdit={canEdit} />
+      )}
+      <SaveProblems problems={problems} nodeLabel={nodeLabel} onSelectNode={graph.select} />
+      <div className="flex min-h-0 flex-1 gap-3">
+        {!readOnly && (
+          <NodePalette nodeTypes={nodeTypes} hasTrigger={hasTrigger} onAdd={graph.addNode} />
+        )}
+        <div className="relative min-w-0 flex-1 overflow-hidden rounded-md border border-slate-200 bg-white">
+          <EditorCanvas
+            nodes={nodes}
+            edges={graph.edges}
+            readOnly={readOnly}
+            onNodesChange={graph.onNodesChange}
+            onEdgesChange={graph.onEdgesChange}
+            onConnect={graph.connect}
+            onChanged={graph.changed}
+          />
+          {selected && selectedType && (
+            <div className="absolute inset-y-0 right-0 z-10 shadow-lg">
+              <NodeConfigPanel
+                key={selected.id}
+                workflowId={workflowId}
+                node={selected.data.node}
+                nodeType={selectedType}
+                errors={(problemsByNode.get(selected.id) ?? []).map(panelIssue)}
+                readOnly={readOnly}
+                onChange={graph.updateNode}
+                onClose={() => graph.select(null)}
+              />
+            </div>
+          )}
+        </div>
+      </div>
+      <VersionHistory
+        workflowId={workflowId}
+        currentVersion={workflow.currentVersion}
+        open={historyOpen}
+        onOpenChange={setHistoryOpen}
+      />
+      <WebhookSecretDialog
+        workflowId={workflowId}
+        secret={save.data?.webhookSecret}
+        onClose={() => save.reset()}
+      />
+      <UnsavedChangesGuard dirty={dirty && !readOnly} />
+    </div>
+  );
+}
