@@ -22,10 +22,15 @@ const metadata = {
 
 export type CredentialMetadata = Awaited<ReturnType<typeof findMetadata>>;
 
+/** The credentials the member may view, each with the member's own grant level (if any). */
 export function listViewable(db: Queryable, ctx: MemberContext) {
   return db
-    .select(metadata)
+    .select({ ...metadata, grantLevel: credentialGrant.level })
     .from(credential)
+    .leftJoin(
+      credentialGrant,
+      and(eq(credentialGrant.assetId, credential.id), eq(credentialGrant.memberId, ctx.memberId)),
+    )
     .where(viewableAssets(ctx, "credential", credential, credentialGrant))
     .orderBy(asc(credential.name));
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { z } from "zod";
-import { authorize, authorizeListing, mayHoldGrants } from "../../access/authorize.ts";
+import { authorize, authorizeListing, isAllowed, mayHoldGrants } from "../../access/authorize.ts";
 import type { MemberContext } from "../../access/context.ts";
 import { withTenant } from "../../db/tenant.ts";
 import { notFound } from "../../lib/errors.ts";
@@ -77,9 +77,23 @@ export function createCredential(
   });
 }
 
+/** The credentials the member may view; `canUse` says whether they may also use each one in a node. */
 export function listCredentials(ctx: MemberContext) {
   authorizeListing(ctx, "credential:view");
-  return withTenant(ctx.db, ctx.orgId, (tx) => repo.listViewable(tx, ctx));
+  return withTenant(ctx.db, ctx.orgId, async (tx) => {
+    const rows = await repo.listViewable(tx, ctx);
+    return rows.map(({ grantLevel, ...row }) => ({
+      ...row,
+      canUse: isAllowed(ctx, "credential:use", {
+        type: "credential",
+        id: row.id,
+        orgId: ctx.orgId,
+        mode: row.sharingMode,
+        defaultLevel: row.defaultLevel,
+        grantLevel,
+      }),
+    }));
+  });
 }
 
 export function getCredential(ctx: MemberContext, input: z.input<typeof credentialInputs.id>) {
