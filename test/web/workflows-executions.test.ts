@@ -110,11 +110,12 @@ describe("workflows and executions in the browser", () => {
     // Sharing: a workflow's levels are view and edit.
     await page.getByRole("button", { name: "Share Ledger sync" }).click();
     const share = page.getByRole("dialog", { name: "Share Ledger sync" });
+    await share.getByLabel("Default level").waitFor();
     const levels = await share.getByLabel("Default level").locator("option").allTextContents();
     expect(levels).toEqual(["view", "edit"]);
     await share.getByLabel("Sharing").selectOption("shared");
     await share.getByRole("button", { name: "Save sharing" }).click();
-    await page.getByText("Sharing saved").waitFor();
+    await page.getByText("Sharing saved").first().waitFor();
     await share.getByRole("button", { name: "Done" }).click();
     await rowOf(page, "Ledger sync").getByText("Shared · view").waitFor();
 
@@ -244,6 +245,25 @@ describe("workflows and executions in the browser", () => {
     await page.getByRole("button", { name: "Cancel execution" }).waitFor({ state: "detached" });
     const after = await owner.query<{ status: string }>("executions.get", { executionId });
     expect(after.status).toBe("cancelled");
+
+    // Another run of it resumes when signalled with the key it waits on.
+    const second = await owner.mutate<{ executionId: string }>("workflows.run", {
+      workflowId: awaiting.id,
+    });
+    await waitForExecution(owner, second.executionId, ["waiting"]);
+    await page.goto(`/executions/${second.executionId}`);
+    await page.getByRole("button", { name: "Send signal" }).click();
+    const signal = page.getByRole("dialog", { name: "Send a signal" });
+    expect(await signal.getByLabel("Key").inputValue()).toBe("invoice-paid");
+    await signal.getByLabel("Event payload (JSON)").fill('{ "amount": 120 }');
+    await signal.getByRole("button", { name: "Send signal" }).click();
+    await page.getByRole("definition").getByText("succeeded", { exact: true }).waitFor();
+    await page
+      .getByRole("list", { name: "Steps" })
+      .getByRole("button", { name: /Payment arrives/ })
+      .click();
+    const output = page.getByRole("figure", { name: "Output of Payment arrives" });
+    expect(await output.textContent()).toContain('"amount": 120');
     expect(problems).toEqual([]);
   });
 });

@@ -229,4 +229,29 @@ describe("executions.get", () => {
     );
     expect(after.steps.find((s) => s.nodeId === "await")?.waitingFor).toBeNull();
   });
+
+  it("points a review node's wait at its review", async () => {
+    const wf = await workflowWith(owner, {
+      nodes: [
+        { id: "start", type: "manual_trigger" },
+        { id: "ask", type: "review", parameters: { title: "Ship it?" } },
+      ],
+      edges: [{ from: "start", to: "ask" }],
+    });
+    const id = await run(owner, wf.id);
+    await waitForExecution(owner, id, ["waiting"]);
+    const { items } = await owner.query<{ items: { id: string; executionId: string }[] }>(
+      "reviews.list",
+    );
+    const reviewId = items.find((r) => r.executionId === id)?.id;
+    expect(reviewId).toBeTruthy();
+    const view = await owner.query<{ steps: { nodeId: string; waitingFor: unknown }[] }>(
+      "executions.get",
+      { executionId: id },
+    );
+    expect(view.steps.find((s) => s.nodeId === "ask")?.waitingFor).toMatchObject({
+      kind: "review",
+      reviewId,
+    });
+  });
 });
