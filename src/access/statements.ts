@@ -14,6 +14,7 @@ export const statements = {
   apiKey: ["manage"],
   webhook: ["view", "manage", "reveal_secret"],
   audit: ["view"],
+  retention: ["view", "manage"],
 } as const;
 
 type Statements = typeof statements;

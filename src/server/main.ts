@@ -1,6 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import type { Config } from "../config/config.ts";
+import { defaultRetention } from "../config/executions.ts";
 import { startMaintenance } from "../jobs/maintenance.ts";
 import type { Logger } from "../lib/logger.ts";
 import { StartupError } from "../lib/startup-error.ts";
@@ -85,7 +86,14 @@ function rotateInBackground(deps: AppDeps, config: Config, logger: Logger) {
 async function startWorkers(deps: AppDeps): Promise<void> {
   await startEngineWorkers(deps.engine, deps.queue);
   await startWebhookWorker(instanceDeliveryDeps(deps), deps.queue);
-  await startMaintenance({ db: deps.database.db, logger: deps.logger }, deps.queue);
+  await startMaintenance(
+    {
+      db: deps.database.db,
+      logger: deps.logger,
+      retention: deps.config.retention ?? defaultRetention,
+    },
+    deps.queue,
+  );
 }
 
 /** `fluxo worker`: only the workers (engine, webhook delivery), beside servers sharing a PostgreSQL database. */

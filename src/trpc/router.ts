@@ -38,6 +38,7 @@ import { accessRouter, sharingRouter } from "./routers/access.ts";
 import { apiKeysRouter } from "./routers/api-keys.ts";
 import { authRouter } from "./routers/auth.ts";
 import { credentialsRouter } from "./routers/credentials.ts";
+import { retentionRouter } from "./routers/retention.ts";
 import { reviewsRouter } from "./routers/reviews.ts";
 import { webhookDeliveriesRouter } from "./routers/webhook-deliveries.ts";
 import { webhooksRouter } from "./routers/webhooks.ts";
@@ -69,6 +70,7 @@ export const appRouter = router({
     delete: orgProcedure
       .input(deleteOrganizationInput)
       .mutation(({ ctx, input }) => deleteOrganization(ctx.member, input)),
+    retention: retentionRouter,
   }),
   members: router({
     list: orgProcedure.query(({ ctx }) => listMembers(ctx.member)),

@@ -37,6 +37,8 @@ webhook:view         ✓       ✓       ·             ·
 webhook:manage       ✓       ✓       ·             ·
 webhook:reveal_secret ✓      ✓       ·             ·
 audit:view           ✓       ✓       ·             ·
+retention:view       ✓       ✓       ·             ·
+retention:manage     ✓       ✓       ·             ·
 `;
 
 export const tableRoles = ["OWNER", "ADMIN", "PARTICIPANT", "REVIEWER"] as const;
