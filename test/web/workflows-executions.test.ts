@@ -127,6 +127,13 @@ describe("workflows and executions in the browser", () => {
     await rowOf(page, "Ledger sync").waitFor({ state: "detached" });
     const names = (await owner.query<{ name: string }[]>("workflows.list")).map((w) => w.name);
     expect(names).toEqual(["Leads in", "Order intake"]);
+
+    // The API's refusal shows in the run form: the workflow was deleted meanwhile elsewhere.
+    await page.getByRole("button", { name: "Run Order intake" }).click();
+    const run = page.getByRole("dialog", { name: "Run Order intake" });
+    await owner.mutate("workflows.delete", { workflowId: orders.id });
+    await run.getByRole("button", { name: "Run now" }).click();
+    await run.getByRole("alert").getByText("Workflow not found").waitFor();
     expect(problems).toEqual([]);
   });
 
