@@ -11,8 +11,8 @@
  * - Load: a closed loop of BENCH_CONCURRENCY clients. Each POSTs the webhook, waits until its
  *   execution has succeeded, and posts again — so the queue never grows without bound and the
  *   latency is that of a loaded system, not of a backlog.
- * - Completion is read from the execution table by the instance in one bulk query every
- *   10 ms; latency = `finished_at` − the moment the POST was sent (same machine clock).
+ * - Completion is read by the instance: one primary-key query every 10 ms for the executions
+ *   the clients wait for; latency = `finished_at` − the moment the POST was sent (same clock).
  * - Per execution: statements the instance sent (counted in its node-postgres client: the
  *   server has no pg_stat_statements), CPU of the PostgreSQL backends serving the database and
  *   CPU of the instance with its expression workers (/proc/<pid>/stat, sampled).
@@ -114,30 +114,21 @@ function stopInstance(child: ChildProcess) {
 /** Runs `total` executions with CONCURRENCY clients; resolves with each one's latency. */
 async function drive(child: ChildProcess, ready: ReadyMessage, total: number, offset: number) {
   const hookUrl = `${ready.url}/hooks/${ready.workflowId}/${ready.secret}`;
-  // An execution may be reported done before its POST's response has been read here.
-  const finished = new Map<string, { status: string; finishedAt: number }>();
+  // Statements the instance had sent by its latest report (cumulative since it started).
   let queries = 0;
   const waiting = new Map<string, (done: { status: string; finishedAt: number }) => void>();
   const onMessage = (message: ReadyMessage | DoneMessage) => {
     if (message.type !== "done") return;
     queries = message.queries;
     for (const execution of message.executions) {
-      const resolve = waiting.get(execution.id);
-      if (resolve) {
-        waiting.delete(execution.id);
-        resolve(execution);
-      } else finished.set(execution.id, execution);
+      waiting.get(execution.id)?.(execution);
+      waiting.delete(execution.id);
     }
   };
   child.on("message", onMessage);
+  // Registered before the instance can report it: the watch message is sent just before.
   const whenDone = (id: string) =>
-    new Promise<{ status: string; finishedAt: number }>((resolve) => {
-      const already = finished.get(id);
-      if (already) {
-        finished.delete(id);
-        resolve(already);
-      } else waiting.set(id, resolve);
-    });
+    new Promise<{ status: string; finishedAt: number }>((resolve) => waiting.set(id, resolve));
 
   const latencies: number[] = [];
   let next = 0;
@@ -154,13 +145,13 @@ async function drive(child: ChildProcess, ready: ReadyMessage, total: number, of
         throw new Error(`webhook answered ${response.status}: ${await response.text()}`);
       }
       const { executionId } = (await response.json()) as { executionId: string };
+      child.send({ type: "watch", id: executionId });
       const done = await whenDone(executionId);
       if (done.status !== "succeeded") throw new Error(`execution ${executionId}: ${done.status}`);
       latencies.push(done.finishedAt - sentAt);
     }
   };
   const started = performance.now();
-  const queriesBefore = queries;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error("benchmark timed out")), TIMEOUT_MS);
@@ -174,7 +165,8 @@ async function drive(child: ChildProcess, ready: ReadyMessage, total: number, of
   return {
     seconds: (performance.now() - started) / 1000,
     latencies,
-    queries: queries - queriesBefore,
+    /** cumulative: the statements of this run are the difference with the previous run's */
+    queries,
   };
 }
 
@@ -203,7 +195,7 @@ async function benchRow(database: "postgres" | "pglite", stored: number, sinkUrl
   try {
     const instance = await ready;
     if (fresh) await seedHistory(fresh.url, instance, stored);
-    if (WARMUP > 0) await drive(child, instance, WARMUP, 0);
+    const warmup = WARMUP > 0 ? await drive(child, instance, WARMUP, 0) : { queries: 0 };
     const postgres = fresh && postgresCpu(fresh.admin, fresh.name);
     const node = nodeCpu(child.pid ?? 0);
     const { seconds, latencies, queries } = await drive(child, instance, EXECUTIONS, WARMUP);
@@ -218,7 +210,7 @@ async function benchRow(database: "postgres" | "pglite", stored: number, sinkUrl
       perSecond: EXECUTIONS / seconds,
       p50: percentile(latencies, 50),
       p99: percentile(latencies, 99),
-      statementsPerExecution: fresh ? queries / EXECUTIONS : undefined,
+      statementsPerExecution: fresh ? (queries - warmup.queries) / EXECUTIONS : undefined,
       postgresCpuMs: postgresMs === undefined ? undefined : postgresMs / EXECUTIONS,
       nodeCpuMs: nodeMs / EXECUTIONS,
     };

@@ -9,9 +9,10 @@
  * through the services. The measured path is the real one: webhook POST → execution →
  * steps → HTTP request to the sink.
  *
- * Protocol (IPC): the parent sends nothing but `{ type: "stop" }`; this process sends
- * `{ type: "ready", … }` once, then `{ type: "done", executions }` batches: executions that
- * reached a final status, read from the execution table by ONE bulk query every few ms.
+ * Protocol (IPC): the parent sends `{ type: "watch", id }` for each execution it waits for and
+ * `{ type: "stop" }` at the end; this process sends `{ type: "ready", … }` once, then
+ * `{ type: "done", executions }` batches: watched executions that reached a final status, read
+ * by ONE primary-key query every few ms, whose cost does not grow with the stored history.
  */
 import { randomUUID } from "node:crypto";
 import { Writable } from "node:stream";
@@ -130,40 +131,41 @@ async function main() {
   const address = server.address();
   if (!address || typeof address === "string") throw new Error("no address");
 
-  // Bulk completion poll: one query for every execution that finished since the watermark.
-  // The watermark trails by a few seconds because `finished_at` is the transaction's start.
-  const seen = new Set<string>();
-  let watermark = 0;
+  // Completion poll: one query for the watched executions that reached a final status.
+  const watched = new Set<string>();
   let polling = true;
   let pollQueries = 0;
   const poll = async () => {
     while (polling) {
-      if (config.databaseUrl) pollQueries++;
-      const result = (await deps.database.db.execute(sql`
-        select id, status, (extract(epoch from finished_at) * 1000)::float8 as t
-        from execution
-        where status in ('succeeded', 'failed', 'cancelled')
-          and finished_at >= to_timestamp(${watermark / 1000})`)) as unknown as {
-        rows: { id: string; status: string; t: number }[];
-      };
-      const fresh = result.rows.filter((row) => !seen.has(row.id));
-      for (const row of fresh) {
-        seen.add(row.id);
-        watermark = Math.max(watermark, Number(row.t) - 5_000);
-      }
-      if (fresh.length) {
-        await sendToParent({
-          type: "done",
-          executions: fresh.map((r) => ({ id: r.id, status: r.status, finishedAt: Number(r.t) })),
-          queries: queries() - pollQueries,
-        });
+      if (watched.size > 0) {
+        if (config.databaseUrl) pollQueries++;
+        const ids = [...watched];
+        const result = (await deps.database.db.execute(sql`
+          select id, status, (extract(epoch from finished_at) * 1000)::float8 as t
+          from execution
+          where id in ${ids} and status in ('succeeded', 'failed', 'cancelled')`)) as unknown as {
+          rows: { id: string; status: string; t: number }[];
+        };
+        for (const row of result.rows) watched.delete(row.id);
+        if (result.rows.length > 0) {
+          await sendToParent({
+            type: "done",
+            executions: result.rows.map((r) => ({
+              id: r.id,
+              status: r.status,
+              finishedAt: Number(r.t),
+            })),
+            queries: queries() - pollQueries,
+          });
+        }
       }
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
   };
   const polled = poll();
 
-  process.on("message", async (message: { type: string }) => {
+  process.on("message", async (message: { type: string; id?: string }) => {
+    if (message.type === "watch" && message.id) return void watched.add(message.id);
     if (message.type !== "stop") return;
     polling = false;
     await polled;
