@@ -68,7 +68,7 @@ function StepItem({
       <button
         type="button"
         aria-expanded={selected}
-        aria-controls={panelId}
+        aria-controls={selected ? panelId : undefined}
         onClick={onToggle}
         className="flex w-full flex-wrap items-center gap-3 px-3 py-2 text-left text-sm focus-visible:outline-2 focus-visible:outline-indigo-600"
       >

@@ -5,6 +5,7 @@ import { Dialog } from "../../../components/ui/dialog.tsx";
 import { EmptyState, ErrorState, Spinner } from "../../../components/ui/states.tsx";
 import { Table } from "../../../components/ui/table.tsx";
 import { usePermissions } from "../../../lib/permissions.ts";
+import { isActive } from "../../executions/execution-status.tsx";
 import { nodeTypesQuery } from "../editor/editor-api.ts";
 import { CreateWorkflowForm } from "./workflow-form.tsx";
 import { WorkflowRow } from "./workflow-row.tsx";
@@ -13,7 +14,14 @@ import { workflowsQuery } from "./workflows-api.ts";
 /** The workflows the member may view, with their trigger, last execution and sharing. */
 export function WorkflowsPage() {
   const { can } = usePermissions();
-  const workflows = useQuery(workflowsQuery);
+  const workflows = useQuery({
+    ...workflowsQuery,
+    // while a last execution may still change, keep its status fresh
+    refetchInterval: (query) =>
+      query.state.data?.some((w) => w.lastExecution && isActive(w.lastExecution.status))
+        ? 3000
+        : false,
+  });
   const nodeTypes = useQuery(nodeTypesQuery);
   const [creating, setCreating] = useState(false);
   const triggerName = (type: string | null) =>
