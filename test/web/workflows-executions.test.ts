@@ -1,5 +1,3 @@
-import { copyFileSync, mkdirSync } from "node:fs";
-import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { startEngineWorkers } from "../../src/modules/workflows/engine/worker.ts";
@@ -10,7 +8,6 @@ import { startSink, waitForExecution, workflowWith } from "../workflows/harness.
 import { screenshot, signInWithForm, startWebTest, type WebTest } from "./harness.ts";
 
 const TOKEN = "partner-token-3f9c1e7a52";
-const DOCS_SCREENSHOTS = join(import.meta.dirname, "../../docs/screenshots");
 
 let web: WebTest;
 let sink: Awaited<ReturnType<typeof startSink>>;
@@ -194,11 +191,6 @@ describe("workflows and executions in the browser", () => {
 
     await page.getByRole("button", { name: "Dismiss" }).click();
     await screenshot(page, "execution-viewer");
-    mkdirSync(DOCS_SCREENSHOTS, { recursive: true });
-    copyFileSync(
-      join(import.meta.dirname, "../../test-artifacts/screenshots/execution-viewer.png"),
-      join(DOCS_SCREENSHOTS, "execution-viewer.png"),
-    );
     expect(problems).toEqual([]);
   });
 
