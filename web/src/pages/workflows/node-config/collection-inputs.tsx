@@ -2,7 +2,7 @@ import { useId, useRef, useState } from "react";
 import { Button } from "../../../components/ui/button.tsx";
 import { control, useParamForm } from "./field-shell.tsx";
 import { ParamInput } from "./param-input.tsx";
-import type { ParamField } from "./parameter-schema.ts";
+import { childPath, type ParamField } from "./parameter-schema.ts";
 
 interface Row {
   id: number;
@@ -46,43 +46,44 @@ export function KeyValueInput({
         const keyId = `${baseId}-${row.id}`;
         const keyLabel = `${path} name ${index + 1}`;
         return (
-          <div key={row.id} className="grid grid-cols-[10rem_1fr_auto] items-start gap-2">
-            <div className="space-y-1">
-              <label htmlFor={keyId} className="block font-mono text-xs text-slate-600">
-                {keyLabel}
-              </label>
-              <input
-                id={keyId}
-                className={control}
-                disabled={readOnly}
-                value={row.key}
-                onChange={(e) =>
-                  update(rows.map((r) => (r.id === row.id ? { ...r, key: e.target.value } : r)))
-                }
-                aria-invalid={(counts.get(row.key) ?? 0) > 1 || undefined}
-              />
-              {(counts.get(row.key) ?? 0) > 1 && (
-                <p className="text-xs text-red-700">Repeated name: only the last one is kept.</p>
+          <div key={row.id} className="space-y-2 rounded-md border border-slate-100 p-2">
+            <div className="flex items-end gap-2">
+              <div className="flex-1 space-y-1">
+                <label htmlFor={keyId} className="block font-mono text-xs text-slate-600">
+                  {keyLabel}
+                </label>
+                <input
+                  id={keyId}
+                  className={control}
+                  disabled={readOnly}
+                  value={row.key}
+                  onChange={(e) =>
+                    update(rows.map((r) => (r.id === row.id ? { ...r, key: e.target.value } : r)))
+                  }
+                  aria-invalid={(counts.get(row.key) ?? 0) > 1 || undefined}
+                />
+              </div>
+              {!readOnly && (
+                <Button
+                  variant="ghost"
+                  aria-label={`Remove row ${index + 1} of ${path}`}
+                  onClick={() => update(rows.filter((r) => r.id !== row.id))}
+                >
+                  ✕
+                </Button>
               )}
             </div>
+            {(counts.get(row.key) ?? 0) > 1 && (
+              <p className="text-xs text-red-700">Repeated name: only the last one is kept.</p>
+            )}
             <ParamInput
               spec={{ key: row.key, required: true, field: item }}
-              path={`${path}.${row.key || `(entry ${index + 1})`}`}
+              path={row.key ? childPath(path, row.key) : `${path} value ${index + 1}`}
               value={row.value}
               onChange={(v) =>
                 update(rows.map((r) => (r.id === row.id ? { ...r, value: v ?? "" } : r)))
               }
             />
-            {!readOnly && (
-              <Button
-                variant="ghost"
-                className="mt-5"
-                aria-label={`Remove ${keyLabel}`}
-                onClick={() => update(rows.filter((r) => r.id !== row.id))}
-              >
-                ✕
-              </Button>
-            )}
           </div>
         );
       })}
@@ -121,7 +122,7 @@ export function ListInput({
         <div key={index} className="grid grid-cols-[1fr_auto] items-start gap-2">
           <ParamInput
             spec={{ key: String(index), required: true, field: item }}
-            path={`${path}[${index}]`}
+            path={childPath(path, index)}
             value={entry}
             onChange={(v) => onChange(value.map((old, i) => (i === index ? (v ?? empty) : old)))}
           />
@@ -129,7 +130,7 @@ export function ListInput({
             <Button
               variant="ghost"
               className="mt-5"
-              aria-label={`Remove ${path}[${index}]`}
+              aria-label={`Remove item ${index + 1} of ${path}`}
               onClick={() => onChange(value.filter((_, i) => i !== index))}
             >
               ✕

@@ -1,16 +1,23 @@
 import * as Label from "@radix-ui/react-label";
 import { createContext, type ReactNode, useContext } from "react";
 
-export const control =
-  "block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-xs focus:border-indigo-500 focus:outline-2 focus:outline-indigo-200 disabled:bg-slate-50 disabled:text-slate-600 aria-invalid:border-red-500";
+/** A form control's frame and focus ring, without its colours (the expression field draws its text behind). */
+export const frame =
+  "block w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-xs focus:border-indigo-500 focus:outline-2 focus:outline-indigo-200 aria-invalid:border-red-500";
 
-/** What every parameter field needs from the panel: read-only mode and the errors by path. */
+export const control = `${frame} bg-white disabled:bg-slate-50 disabled:text-slate-600`;
+
+/** What every parameter field needs from the panel: whose node, read-only, errors by path. */
 export interface FormContext {
+  workflowId: string;
+  nodeId: string;
   readOnly: boolean;
   errorsAt(path: string): string[];
 }
 
 export const ParamFormContext = createContext<FormContext>({
+  workflowId: "",
+  nodeId: "",
   readOnly: false,
   errorsAt: () => [],
 });
@@ -40,19 +47,33 @@ export function FieldShell({
   children: ReactNode;
 }) {
   return (
-    <div className="space-y-1">
-      <Label.Root htmlFor={id} className="block font-mono text-sm font-medium text-slate-700">
-        {label}
-        {required && (
-          <span aria-hidden="true" className="text-red-600">
-            {" "}
-            *
-          </span>
-        )}
-      </Label.Root>
+    // the field's box, for tests to find what belongs to it (its preview, its errors)
+    <div className="space-y-1" data-testid={`field-${label}`}>
+      <div className="flex items-baseline gap-1">
+        <Label.Root
+          id={`${id}-label`}
+          htmlFor={id}
+          className="font-mono text-sm font-medium text-slate-700"
+        >
+          {label}
+        </Label.Root>
+        {required && <RequiredMark />}
+      </div>
       {children}
       <FieldFooter id={id} hint={hint} errors={errors} />
     </div>
+  );
+}
+
+/**
+ * Marks a required field for the eye, outside its label so the label stays the field's
+ * name; the control itself says it is required (aria-required).
+ */
+export function RequiredMark() {
+  return (
+    <span aria-hidden="true" className="text-red-600" title="Required">
+      *
+    </span>
   );
 }
 

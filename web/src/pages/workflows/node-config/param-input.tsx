@@ -1,9 +1,16 @@
 import { useId, useState } from "react";
 import { Button } from "../../../components/ui/button.tsx";
 import { KeyValueInput, ListInput } from "./collection-inputs.tsx";
-import { control, describedBy, FieldFooter, FieldShell, useParamForm } from "./field-shell.tsx";
+import {
+  control,
+  describedBy,
+  FieldFooter,
+  FieldShell,
+  RequiredMark,
+  useParamForm,
+} from "./field-shell.tsx";
 import { JsonInput } from "./json-input.tsx";
-import { fits, isRecord, type ParamField, type ParamSpec } from "./parameter-schema.ts";
+import { childPath, fits, isRecord, type ParamField, type ParamSpec } from "./parameter-schema.ts";
 import { TextInput } from "./text-input.tsx";
 
 export interface ParamInputProps {
@@ -39,8 +46,8 @@ export function ParamInput({ spec, path, value, onChange }: ParamInputProps) {
         <FieldShell {...shell}>
           <TextInput
             id={id}
-            label={path}
             multiline={field.multiline}
+            required={spec.required}
             value={typeof value === "string" ? value : ""}
             placeholder={typeof spec.defaultValue === "string" ? spec.defaultValue : undefined}
             onChange={(text) => onChange(text === "" && !spec.required ? undefined : text)}
@@ -56,6 +63,7 @@ export function ParamInput({ spec, path, value, onChange }: ParamInputProps) {
             id={id}
             integer={field.integer}
             value={value as number | string | undefined}
+            required={spec.required}
             placeholder={spec.defaultValue === undefined ? undefined : String(spec.defaultValue)}
             onChange={onChange}
             describedBy={describedBy(id, Boolean(hint), errors)}
@@ -95,6 +103,7 @@ export function ParamInput({ spec, path, value, onChange }: ParamInputProps) {
             onChange={(e) => onChange(e.target.value === "" ? undefined : e.target.value)}
             aria-describedby={describedBy(id, Boolean(hint), errors)}
             aria-invalid={errors.length > 0 || undefined}
+            aria-required={spec.required || undefined}
           >
             {(value === undefined || !spec.required) && (
               <option value="">
@@ -184,7 +193,7 @@ export function ParamList({
         <ParamInput
           key={spec.key}
           spec={spec}
-          path={prefix ? `${prefix}.${spec.key}` : spec.key}
+          path={childPath(prefix ?? "", spec.key)}
           value={value[spec.key]}
           onChange={(next) => {
             const { [spec.key]: _old, ...rest } = value;
@@ -217,13 +226,7 @@ function Group({
       aria-describedby={describedBy(id, Boolean(hint), errors)}
     >
       <legend className="px-1 font-mono text-sm font-medium text-slate-700">
-        {path}
-        {required && (
-          <span aria-hidden="true" className="text-red-600">
-            {" "}
-            *
-          </span>
-        )}
+        {path} {required && <RequiredMark />}
       </legend>
       {children}
       <FieldFooter id={id} hint={hint} errors={errors} />
@@ -235,6 +238,7 @@ function Group({
 function NumberInput({
   id,
   integer,
+  required,
   value,
   placeholder,
   onChange,
@@ -243,6 +247,7 @@ function NumberInput({
 }: {
   id: string;
   integer: boolean;
+  required: boolean;
   value: number | string | undefined;
   placeholder?: string;
   onChange: (value: unknown) => void;
@@ -265,6 +270,7 @@ function NumberInput({
       }}
       aria-describedby={described}
       aria-invalid={invalid || undefined}
+      aria-required={required || undefined}
     />
   );
 }
@@ -289,7 +295,7 @@ function VariantsInput({
   const errors = errorsAt(path);
   const tag = typeof value?.[field.key] === "string" ? (value[field.key] as string) : "";
   const variant = field.variants.find((v) => v.value === tag);
-  const tagPath = `${path}.${field.key}`;
+  const tagPath = childPath(path, field.key);
   return (
     <Group path={path} required={spec.required} hint={spec.description} errors={errors} id={id}>
       <FieldShell id={`${id}-tag`} label={tagPath} errors={errorsAt(tagPath)}>
@@ -349,8 +355,8 @@ function AnyInput({
       ) : (
         <TextInput
           id={id}
-          label={label}
           multiline={false}
+          required={required}
           value={typeof value === "string" ? value : ""}
           onChange={(text) => onChange(text === "" && !required ? undefined : text)}
           describedBy={describedBy(id, Boolean(hint), errors)}
@@ -363,8 +369,9 @@ function AnyInput({
           className="px-1 py-0.5 text-xs"
           disabled={asJson && value !== undefined && typeof value !== "string"}
           onClick={() => setAsJson(!asJson)}
+          aria-describedby={`${id}-label`}
         >
-          {asJson ? `Edit ${label} as text` : `Edit ${label} as JSON`}
+          {asJson ? "Edit as text" : "Edit as JSON"}
         </Button>
       )}
     </FieldShell>

@@ -125,3 +125,16 @@ export function fits(field: ParamField, value: unknown): boolean {
 
 export const isRecord = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === "object" && !Array.isArray(value);
+
+/** Keys written with a dot; others (spaces, dots, brackets, quotes, digits only) as ["…"]. */
+const SIMPLE_KEY = /^(?!\d+$)[^\s.[\]"'\\]+$/;
+
+/**
+ * A field's path below `parent`, written as the server names fields in validation problems
+ * (`headers.Authorization`, `headers["X Y"]`, `assignees[0]`).
+ */
+export function childPath(parent: string, key: string | number): string {
+  if (typeof key === "number") return `${parent}[${key}]`;
+  if (!SIMPLE_KEY.test(key)) return `${parent}[${JSON.stringify(key)}]`;
+  return parent ? `${parent}.${key}` : key;
+}
