@@ -6,6 +6,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // Test files spend much of their time waiting (queues, timers, sockets, the browser), so
+    // more files run at once than there are cores (vitest's default is cores − 1).
+    maxWorkers: 3,
     globalSetup: ["test/global-setup.ts"],
   },
 });
