@@ -86,10 +86,19 @@ export interface QueueOptions {
    * effective redelivery delay is expireInSeconds plus up to this.
    */
   expirySweepSeconds?: number;
+  /**
+   * How long a finished job (completed, failed or cancelled) stays in the job table before
+   * pg-boss's maintenance deletes it, in batches. Default 1 day (FLUXO_JOB_RETENTION_HOURS).
+   */
+  finishedJobsSeconds?: number;
+  /** How often that maintenance runs. Default hourly. */
+  deletionSweepSeconds?: number;
 }
 
 /** A job whose worker died is retried at most this long after it expired. */
 const EXPIRY_SWEEP_SECONDS = 10;
+const FINISHED_JOBS_SECONDS = 24 * 3600;
+const DELETION_SWEEP_SECONDS = 3600;
 
 export async function createQueue(database: Database, options: QueueOptions): Promise<JobQueue> {
   const boss = new PgBoss({
@@ -99,6 +108,9 @@ export async function createQueue(database: Database, options: QueueOptions): Pr
     // Expiry is handled by the supervise pass, which only visits queues whose monitor is due.
     superviseIntervalSeconds: options.expirySweepSeconds ?? EXPIRY_SWEEP_SECONDS,
     monitorIntervalSeconds: options.expirySweepSeconds ?? EXPIRY_SWEEP_SECONDS,
+    // pg-boss deletes finished jobs past their queue's deleteAfterSeconds on this pass (once a
+    // day by default): dead rows in the job table slow every fetch.
+    maintenanceIntervalSeconds: options.deletionSweepSeconds ?? DELETION_SWEEP_SECONDS,
     // REINDEX CONCURRENTLY gains nothing on a single-connection embedded database.
     ...(database.kind === "pglite" ? { reindex: false } : {}),
   });
@@ -108,8 +120,12 @@ export async function createQueue(database: Database, options: QueueOptions): Pr
   // Queues known to pg-boss's in-memory cache. A cache miss is looked up outside the caller's
   // transaction, which on PGlite would wait for that very transaction: sendInTransaction refuses.
   const known = new Set<string>();
+  const deleteAfterSeconds = Math.round(options.finishedJobsSeconds ?? FINISHED_JOBS_SECONDS);
   const createQueue = async (name: string) => {
-    await boss.createQueue(name);
+    await boss.createQueue(name, { deleteAfterSeconds });
+    // An existing queue keeps the options it was created with: bring them up to date (new
+    // jobs take the queue's value when they are sent).
+    await boss.updateQueue(name, { deleteAfterSeconds });
     known.add(name);
   };
   for (const name of options.queues ?? []) await createQueue(name);

@@ -1,6 +1,6 @@
 import { createAuth } from "../auth/auth.ts";
 import type { Config } from "../config/config.ts";
-import { defaultBacklogLimits } from "../config/executions.ts";
+import { defaultBacklogLimits, defaultRetention } from "../config/executions.ts";
 import { type Database, openDatabase } from "../db/client.ts";
 import { runMigrations } from "../db/migrate.ts";
 import { MAINTENANCE_QUEUE } from "../jobs/maintenance.ts";
@@ -31,6 +31,7 @@ export async function bootstrap(
   const queue = await createQueue(db, {
     onError: (error) => logger.error({ err: error }, "job queue error"),
     queues: [...ENGINE_QUEUES, ...WEBHOOK_QUEUES, MAINTENANCE_QUEUE],
+    finishedJobsSeconds: (config.retention ?? defaultRetention).finishedJobsHours * 3600,
   });
   const engine = {
     db: db.db,
