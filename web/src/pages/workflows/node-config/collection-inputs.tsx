@@ -113,13 +113,16 @@ export function ListInput({
 }) {
   const { readOnly } = useParamForm();
   const empty = item.kind === "boolean" ? false : "";
+  // Rows keep an identity across removals, so a row's own state (JSON text) stays with it.
+  const nextId = useRef(0);
+  const ids = useRef<number[]>([]);
+  while (ids.current.length < value.length) ids.current.push(nextId.current++);
+  ids.current.length = value.length;
   return (
     <div className="space-y-3">
       {value.length === 0 && <p className="text-xs text-slate-500">No items.</p>}
       {value.map((entry, index) => (
-        // items have no identity but their position
-        // biome-ignore lint/suspicious/noArrayIndexKey: see above
-        <div key={index} className="grid grid-cols-[1fr_auto] items-start gap-2">
+        <div key={ids.current[index]} className="grid grid-cols-[1fr_auto] items-start gap-2">
           <ParamInput
             spec={{ key: String(index), required: true, field: item }}
             path={childPath(path, index)}
@@ -131,7 +134,10 @@ export function ListInput({
               variant="ghost"
               className="mt-5"
               aria-label={`Remove item ${index + 1} of ${path}`}
-              onClick={() => onChange(value.filter((_, i) => i !== index))}
+              onClick={() => {
+                ids.current.splice(index, 1);
+                onChange(value.filter((_, i) => i !== index));
+              }}
             >
               ✕
             </Button>
