@@ -7,7 +7,12 @@ import { toast } from "../../../components/ui/toast.tsx";
 import { api } from "../../../lib/trpc.ts";
 import { NodeConfigPanel } from "../node-config/node-config-panel.tsx";
 import { toDefinition } from "./definition-graph.ts";
-import type { DefinitionProblem, NodeTypeInfo, WorkflowDefinition } from "./editor-api.ts";
+import {
+  type DefinitionProblem,
+  definitionQuery,
+  type NodeTypeInfo,
+  type WorkflowDefinition,
+} from "./editor-api.ts";
 import { EditorCanvas } from "./editor-canvas.tsx";
 import { NodePalette } from "./node-palette.tsx";
 import { panelIssue, problemsOf, SaveProblems } from "./save-problems.tsx";
@@ -15,6 +20,9 @@ import { UnsavedChangesGuard } from "./unsaved-changes-guard.tsx";
 import { useEditorGraph } from "./use-editor-graph.ts";
 import { VersionHistory } from "./version-history.tsx";
 import { WebhookSecretDialog, WebhookTrigger } from "./webhook-trigger.tsx";
+
+/** The settings panel's width (node-config-panel.tsx: w-96), which it covers on the canvas. */
+const PANEL_WIDTH = 384;
 
 export interface EditorWorkflow {
   id: string;
@@ -52,16 +60,24 @@ export function EditorWorkspace({
   const navigate = useNavigate();
 
   const save = useMutation({
-    mutationFn: (revision: number) =>
-      api.workflows.saveDefinition
-        .mutate({ workflowId, definition: toDefinition(graph.nodes, graph.edges) })
-        .then((saved) => ({ ...saved, revision })),
+    mutationFn: async (revision: number) => {
+      const definition = toDefinition(graph.nodes, graph.edges);
+      const saved = await api.workflows.saveDefinition.mutate({ workflowId, definition });
+      return { ...saved, revision, definition };
+    },
     meta: { inlineError: true },
     gcTime: 0,
     onSuccess: async (saved) => {
       setSavedRevision(saved.revision);
       setProblems([]);
       toast.success(`Saved version ${saved.version}`);
+      // What was saved is the current definition: the page need not wait to reload it.
+      queryClient.setQueryData(definitionQuery(workflowId).queryKey, {
+        workflowId,
+        version: saved.version,
+        definition: saved.definition,
+        createdAt: new Date().toISOString(),
+      });
       await Promise.all(
         ["workflows.get", "workflows.getDefinition", "workflows.versions"].map((key) =>
           queryClient.invalidateQueries({ queryKey: [key, workflowId] }),
@@ -171,6 +187,8 @@ export function EditorWorkspace({
             onEdgesChange={graph.onEdgesChange}
             onConnect={graph.connect}
             onChanged={graph.changed}
+            focusNodeId={selected?.id}
+            coveredRight={selected ? PANEL_WIDTH : 0}
           />
           {selected && selectedType && (
             <div className="absolute inset-y-0 right-0 z-10 shadow-lg">

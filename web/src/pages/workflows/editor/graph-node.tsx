@@ -26,7 +26,7 @@ export function GraphNode({ data, selected }: NodeProps<FlowNode>) {
       data-testid={`node-${node.id}`}
       data-status={status}
       data-invalid={problems?.length ? "true" : undefined}
-      className={`w-52 rounded-lg border-2 bg-white text-left shadow-sm ${border} ${selected ? "outline-2 outline-offset-2 outline-indigo-600" : ""}`}
+      className={`w-48 rounded-lg border-2 bg-white text-left shadow-sm ${border} ${selected ? "outline-2 outline-offset-2 outline-indigo-600" : ""}`}
     >
       {nodeType?.kind !== "trigger" && (
         <Handle type="target" position={Position.Left} className="size-3! bg-slate-500!" />

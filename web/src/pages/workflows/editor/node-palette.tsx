@@ -21,7 +21,7 @@ export function NodePalette({
   onAdd: (type: NodeTypeInfo) => void;
 }) {
   return (
-    <nav aria-label="Node palette" className="w-48 shrink-0 space-y-4 overflow-y-auto pr-2">
+    <nav aria-label="Node palette" className="w-40 shrink-0 space-y-4 overflow-y-auto pr-2">
       {groups.map(({ group, title }) => {
         const members = nodeTypes.filter((t) => t.group === group);
         if (!members.length) return null;

@@ -11,12 +11,14 @@ import type { DefinitionNode, NodeTypeInfo, WorkflowDefinition } from "./editor-
 
 const SPACING = { x: 280, y: 130 };
 
-/** A free spot: right of `after`, or below the lowest node; moved down past any node there. */
+/** A free spot right of `after` (else of the rightmost node), moved down past any node there. */
 function placeFor(nodes: readonly FlowNode[], after: FlowNode | undefined) {
-  const lowest = Math.max(...nodes.map((n) => n.position.y), -SPACING.y);
-  const spot = after
-    ? { x: after.position.x + SPACING.x, y: after.position.y }
-    : { x: 0, y: lowest + SPACING.y };
+  const rightmost = nodes.reduce<FlowNode | undefined>(
+    (found, n) => (!found || n.position.x > found.position.x ? n : found),
+    undefined,
+  );
+  const from = after ?? rightmost;
+  const spot = from ? { x: from.position.x + SPACING.x, y: from.position.y } : { x: 0, y: 0 };
   const near = (n: FlowNode) =>
     Math.abs(n.position.x - spot.x) < SPACING.x / 2 && Math.abs(n.position.y - spot.y) < 60;
   while (nodes.some(near)) spot.y += SPACING.y;

@@ -28,14 +28,14 @@ export function WebhookTrigger({ workflowId, canEdit }: { workflowId: string; ca
   return (
     <section
       aria-label="Incoming webhook"
-      className="flex flex-wrap items-center gap-3 rounded-md border border-slate-200 bg-white px-3 py-2 text-sm"
+      className="flex items-center gap-3 rounded-md border border-slate-200 bg-white px-3 py-1.5 text-sm"
     >
-      <span className="font-medium text-slate-700">Webhook:</span>
-      <code className="break-all text-xs text-slate-600">
+      <span className="shrink-0 font-medium text-slate-700">Webhook:</span>
+      <code className="min-w-0 flex-1 truncate text-xs text-slate-600">
         POST {hookUrl(workflowId, "<secret>")}
       </code>
       {canEdit && (
-        <Button variant="secondary" onClick={() => setConfirming(true)}>
+        <Button variant="secondary" className="shrink-0" onClick={() => setConfirming(true)}>
           Rotate webhook secret
         </Button>
       )}

@@ -1,0 +1,181 @@
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { addMember, orgOwner, PASSWORD } from "../helpers/users.ts";
+import { screenshot, signInWithForm, startWebTest, type WebTest } from "./harness.ts";
+
+let web: WebTest;
+
+beforeAll(async () => {
+  web = await startWebTest();
+});
+afterAll(() => web?.close());
+
+const node = (page: Page, id: string) => page.getByTestId(`node-${id}`);
+
+async function signIn(email: string) {
+  const opened = await web.newPage();
+  await opened.page.goto("/sign-in");
+  await signInWithForm(opened.page, email, PASSWORD);
+  await opened.page.getByRole("navigation", { name: "Main" }).waitFor();
+  return opened;
+}
+
+describe("the workflow editor", () => {
+  it("builds webhook → transform, refuses it with the problem on the node, saves versions, views and restores an old one, rotates the webhook secret; a viewer sees it read-only", async () => {
+    onTestFailed(() => web.screenshotAll("workflow-editor-failed"));
+    const { client: ownerApi } = await orgOwner(web.t, "Flow Corp");
+    const { email } = await ownerApi.query<{ email: string }>("me");
+    const { id: workflowId } = await ownerApi.mutate<{ id: string }>("workflows.create", {
+      name: "Greeter",
+    });
+    const owner = await signIn(email);
+    const { page } = owner;
+    await page.goto(`/workflows/${workflowId}`);
+    await page.getByRole("heading", { name: "Greeter" }).waitFor();
+    await page.getByText("Not saved yet").waitFor();
+
+    // Build: the trigger, then a transform placed apart and connected by dragging.
+    const palette = page.getByRole("navigation", { name: "Node palette" });
+    await palette.getByRole("button", { name: "Add Incoming webhook" }).click();
+    await node(page, "webhook_trigger").waitFor();
+    expect(await palette.getByRole("button", { name: "Add Manual trigger" }).isDisabled()).toBe(
+      true,
+    );
+    await page.getByRole("button", { name: "Close node settings" }).click();
+    await palette.getByRole("button", { name: "Add Transform" }).click();
+    await node(page, "transform").waitFor();
+    await page.getByRole("button", { name: "Close node settings" }).click();
+    await expect(page.locator(".react-flow__edge").count()).resolves.toBe(0);
+    await page.getByRole("button", { name: "Fit view" }).click();
+    await node(page, "webhook_trigger")
+      .locator(".react-flow__handle.source")
+      .dragTo(node(page, "transform").locator(".react-flow__handle.target"));
+    await page.locator(".react-flow__edge").waitFor({ state: "attached" });
+    await page.getByText("Unsaved changes").waitFor();
+
+    // A transform without fields is refused: the problem is on the node and in its panel.
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    const refusal = page.getByRole("alert", { name: "Save problems" });
+    await refusal.getByText("parameters.fields").waitFor();
+    expect(await node(page, "transform").getAttribute("data-invalid")).toBe("true");
+    await refusal.getByRole("button", { name: "transform" }).click();
+    const panel = page.getByRole("complementary", { name: "Configure transform" });
+    await panel.waitFor();
+    await screenshot(page, "workflow-editor-refused");
+
+    // Configure it in the panel and save: version 1, and the webhook URL shown once.
+    await panel.getByRole("button", { name: "Add to fields" }).click();
+    await panel.getByLabel("fields name 1").fill("greeting");
+    await panel.getByLabel("fields.greeting").fill("{{ trigger.body.name }}");
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    const secretDialog = page.getByRole("dialog", { name: "Webhook URL" });
+    const hookUrl = await secretDialog.getByLabel("Webhook URL", { exact: true }).inputValue();
+    expect(hookUrl).toMatch(new RegExp(`^${web.origin}/hooks/${workflowId}/\\S+$`));
+    await secretDialog.getByRole("button", { name: "Done" }).click();
+    await page.getByText("Version 1", { exact: true }).waitFor();
+    expect(await refusal.count()).toBe(0);
+
+    // A reload draws the same graph where it was left.
+    // where each node sits on the canvas (flow coordinates, whatever the zoom)
+    const offset = () =>
+      Promise.all(
+        ["webhook_trigger", "transform"].map(async (id) => {
+          const style = await page
+            .locator(`.react-flow__node[data-id="${id}"]`)
+            .getAttribute("style");
+          return style?.match(/translate\([^)]*\)/)?.[0];
+        }),
+      );
+    const before = await offset();
+    await page.reload();
+    await node(page, "transform").waitFor();
+    await page.getByText("Version 1", { exact: true }).waitFor();
+    expect(await page.locator(".react-flow__edge").count()).toBe(1);
+    expect(await offset()).toEqual(before);
+    await screenshot(page, "workflow-editor");
+    const saved = await ownerApi.query<{ definition: unknown }>("workflows.getDefinition", {
+      workflowId,
+    });
+    expect(saved.definition).toMatchObject({
+      nodes: [
+        { id: "webhook_trigger", type: "webhook_trigger", position: expect.any(Object) },
+        { id: "transform", parameters: { fields: { greeting: "{{ trigger.body.name }}" } } },
+      ],
+      edges: [{ from: "webhook_trigger", to: "transform", port: "main" }],
+    });
+
+    // Version 2 renames the transform; the history lists both and opens v1 read-only.
+    await node(page, "transform").click();
+    await page.getByLabel("Node name").fill("Shape greeting");
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await page.getByText("Version 2", { exact: true }).waitFor();
+    await screenshot(page, "workflow-editor-panel");
+    await page.getByRole("button", { name: "Version history" }).click();
+    const history = page.getByRole("dialog", { name: "Version history" });
+    await history.getByRole("cell", { name: "v2 current" }).waitFor();
+    await history.getByRole("cell", { name: "v1", exact: true }).waitFor();
+    await history.getByRole("link", { name: "Open version 1" }).click();
+    await page.getByText("Version 1 (read-only)").waitFor();
+    await node(page, "transform").getByText("transform", { exact: true }).waitFor();
+    expect(await page.getByRole("button", { name: "Save", exact: true }).count()).toBe(0);
+    expect(await page.getByRole("navigation", { name: "Node palette" }).count()).toBe(0);
+    // Restoring it saves it again as version 3.
+    await page.getByRole("button", { name: "Restore this version" }).click();
+    await page.getByText("Version 3", { exact: true }).waitFor();
+    await node(page, "transform").getByText("transform", { exact: true }).waitFor();
+
+    // Leaving with unsaved changes asks first.
+    await page.getByRole("navigation", { name: "Node palette" }).waitFor();
+    await node(page, "transform").click();
+    await palette.getByRole("button", { name: "Add If" }).click();
+    await node(page, "if").waitFor();
+    expect(await page.locator(".react-flow__edge").count()).toBe(2); // connected after the transform
+    await page.getByRole("link", { name: "← Workflows" }).click();
+    const leave = page.getByRole("dialog", { name: "Leave without saving?" });
+    await leave.getByRole("button", { name: "Cancel" }).click();
+    await node(page, "if").click();
+    await page.keyboard.press("Delete");
+    await node(page, "if").waitFor({ state: "detached" });
+    expect(await page.locator(".react-flow__edge").count()).toBe(1);
+
+    // Rotating the webhook secret: the old URL stops working, the new one runs the workflow.
+    await page.getByRole("button", { name: "Rotate webhook secret" }).click();
+    await page
+      .getByRole("dialog", { name: "Rotate the webhook secret?" })
+      .getByRole("button", { name: "Rotate" })
+      .click();
+    const rotated = page.getByRole("dialog", { name: "Webhook URL" });
+    const newUrl = await rotated.getByLabel("Webhook URL", { exact: true }).inputValue();
+    await rotated.getByRole("button", { name: "Done" }).click();
+    expect(newUrl).not.toBe(hookUrl);
+    const post = (url: string) =>
+      fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    expect((await post(hookUrl)).status).toBe(404);
+    expect((await post(newUrl)).status).toBeLessThan(300);
+
+    // A member with a view grant sees the editor read-only.
+    const viewer = await addMember(web.t, ownerApi, "PARTICIPANT");
+    await ownerApi.mutate("sharing.grant", {
+      assetType: "workflow",
+      assetId: workflowId,
+      memberId: viewer.memberId,
+      level: "view",
+    });
+    const viewerPage = await signIn(viewer.email);
+    await viewerPage.page.goto(`/workflows/${workflowId}`);
+    await viewerPage.page.getByText("View only").waitFor();
+    await node(viewerPage.page, "transform").click();
+    const readOnlyPanel = viewerPage.page.getByRole("complementary", {
+      name: "Configure transform",
+    });
+    expect(await readOnlyPanel.getByLabel("Node name").isDisabled()).toBe(true);
+    for (const name of ["Save", "Rotate webhook secret", "Delete selected"]) {
+      expect(await viewerPage.page.getByRole("button", { name, exact: true }).count()).toBe(0);
+    }
+    expect(await viewerPage.page.getByRole("navigation", { name: "Node palette" }).count()).toBe(0);
+    await screenshot(viewerPage.page, "workflow-editor-read-only");
+
+    expect(owner.problems).toEqual([]); // no CSP violation, no script error
+    expect(viewerPage.problems).toEqual([]);
+  });
+});
