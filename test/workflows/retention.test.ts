@@ -3,6 +3,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RetentionDefaults } from "../../src/config/executions.ts";
 import { execution, executionStep, reviewRequest } from "../../src/db/schema/index.ts";
+import { MAINTENANCE_QUEUE, startMaintenance } from "../../src/jobs/maintenance.ts";
 import { pruneExecutions } from "../../src/modules/workflows/retention/prune.ts";
 import { startTestApp, type TestApp } from "../helpers/app.ts";
 import type { TestClient } from "../helpers/client.ts";
@@ -191,5 +192,22 @@ describe(`pruning (${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"})`, () =
       and(eq(execution.workflowId, wf), eq(execution.status, "failed")),
     );
     expect(left).toBe(4);
+  });
+
+  it("the hourly maintenance job prunes by the instance's retention", async () => {
+    const wf = (await workflowWith(ownerA, flow)).id;
+    const old = await insertExecution(orgA, wf, "succeeded", 8 * DAY);
+    const recent = await insertExecution(orgA, wf, "succeeded", DAY);
+    // due before the worker's first fetch, so it runs at once rather than at minute 17
+    await t.deps.queue.send(MAINTENANCE_QUEUE, {});
+    await startMaintenance(
+      { db: t.deps.database.db, logger: t.deps.logger, retention: DEFAULTS },
+      t.deps.queue,
+    );
+    const until = Date.now() + 20_000;
+    while ((await remaining([old])).size > 0 && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(await remaining([old, recent])).toEqual(new Set([recent]));
   });
 });
