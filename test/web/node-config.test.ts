@@ -127,7 +127,9 @@ describe("the node settings panel", () => {
     await url.fill("");
     await page.getByRole("button", { name: "Save", exact: true }).click();
     await page.getByRole("alert", { name: "Save problems" }).waitFor();
-    await expect.poll(() => fieldErrors(panel, "url")).toMatch(/must be an http:\/\/ or https:\/\/ URL/);
+    await expect
+      .poll(() => fieldErrors(panel, "url"))
+      .toMatch(/must be an http:\/\/ or https:\/\/ URL/);
     expect(await panel.getByRole("alert", { name: "Problems with this node" }).count()).toBe(0);
 
     await url.fill(`${sink.url}/orders/{{ trigger.order.id }}`);
@@ -185,6 +187,12 @@ describe("the node settings panel", () => {
     await panel.getByLabel("cron", { exact: true }).fill("61 * * * *");
     await expect.poll(() => fieldErrors(panel, "cron")).toMatch(/not a valid cron expression/);
     expect(await runs.count()).toBe(0);
+    // a schedule is registered as written: no expressions
+    await panel.getByLabel("cron", { exact: true }).fill("{{ trigger.cron }} * * * *");
+    await expect.poll(() => fieldErrors(panel, "cron")).toMatch(/must be literal/);
+    expect(
+      await panel.getByTestId("field-cron").getByRole("button", { name: "Preview" }).count(),
+    ).toBe(0);
     await panel.getByLabel("timezone", { exact: true }).fill("Mars/Olympus");
     await panel.getByLabel("cron", { exact: true }).fill("*/5 * * * *");
     await expect.poll(() => fieldErrors(panel, "timezone")).toMatch(/not a known time zone/);

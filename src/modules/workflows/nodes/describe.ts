@@ -11,6 +11,8 @@ export function listNodeTypes() {
     group: node.kind === "trigger" ? "trigger" : (node.group ?? "action"),
     ports: portsOf(node),
     credential: node.credential ?? null,
+    /** Parameters that must be written literally: no `{{ }}` expressions. */
+    literalFields: node.literalFields ?? [],
     parameters: z.toJSONSchema(node.parameters, { unrepresentable: "any", io: "input" }),
   }));
 }

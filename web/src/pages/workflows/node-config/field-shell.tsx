@@ -12,6 +12,8 @@ export interface FormContext {
   workflowId: string;
   nodeId: string;
   readOnly: boolean;
+  /** Parameters that take no `{{ }}` expressions (a schedule's cron, a query's SQL). */
+  literal: ReadonlySet<string>;
   errorsAt(path: string): string[];
 }
 
@@ -19,6 +21,7 @@ export const ParamFormContext = createContext<FormContext>({
   workflowId: "",
   nodeId: "",
   readOnly: false,
+  literal: new Set(),
   errorsAt: () => [],
 });
 

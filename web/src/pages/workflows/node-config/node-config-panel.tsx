@@ -2,22 +2,31 @@ import { useId } from "react";
 import { Button } from "../../../components/ui/button.tsx";
 import type { JsonSchema } from "../../../lib/json-schema.ts";
 import { CredentialPicker } from "./credential-picker.tsx";
+import { tokenize } from "./expression-tokens.ts";
 import { control, describedBy, FieldFooter, ParamFormContext } from "./field-shell.tsx";
 import { NODE_FIELDS, placeIssues } from "./issue-placement.ts";
 import { ParamList } from "./param-input.tsx";
 import { readParameters } from "./parameter-schema.ts";
 import { nextRuns } from "./schedule-preview.ts";
 import { ScheduleRuns, WebhookAddress } from "./trigger-info.tsx";
-import type { NodeConfigIssue, NodeConfigPanelProps, WorkflowNode } from "./types.ts";
+import type { NodeConfigIssue, NodeConfigPanelProps, NodeType, WorkflowNode } from "./types.ts";
 
 export type { NodeConfigIssue, NodeConfigPanelProps, NodeType, WorkflowNode } from "./types.ts";
 
-/** Problems the panel finds itself, before any save: a schedule that cannot be read. */
-function localIssues(node: WorkflowNode) {
-  if (node.type !== "schedule_trigger") return { issues: [], reading: undefined };
+/**
+ * Problems the panel finds itself, before any save (the server says the same on save): an
+ * expression where only literal text is taken, a schedule that cannot be read.
+ */
+function localIssues(node: WorkflowNode, nodeType: NodeType) {
+  const issues: NodeConfigIssue[] = nodeType.literalFields
+    .filter((field) => tokenize(String(node.parameters[field] ?? "")).hasExpression)
+    .map((field) => ({
+      path: field,
+      message: "must be literal: expressions are not allowed here",
+    }));
+  if (node.type !== "schedule_trigger") return { issues, reading: undefined };
   const reading = nextRuns(node.parameters.cron, node.parameters.timezone);
-  const issues: NodeConfigIssue[] =
-    "field" in reading ? [{ path: reading.field, message: reading.message }] : [];
+  if ("field" in reading) issues.push({ path: reading.field, message: reading.message });
   return { issues, reading };
 }
 
@@ -37,7 +46,8 @@ export function NodeConfigPanel({
   onClose,
 }: NodeConfigPanelProps) {
   const params = readParameters(nodeType.parameters as JsonSchema);
-  const local = localIssues(node);
+  const local = localIssues(node, nodeType);
+  const literal = new Set(nodeType.literalFields);
   const { general, errorsAt } = placeIssues([...local.issues, ...errors], params, node.parameters);
 
   return (
@@ -54,7 +64,9 @@ export function NodeConfigPanel({
           ✕
         </Button>
       </header>
-      <ParamFormContext.Provider value={{ workflowId, nodeId: node.id, readOnly, errorsAt }}>
+      <ParamFormContext.Provider
+        value={{ workflowId, nodeId: node.id, readOnly, literal, errorsAt }}
+      >
         {/* keyed: fields that keep local state (rows, JSON text) start afresh for another node */}
         <div key={node.id} className="flex-1 space-y-5 overflow-y-auto p-4">
           {general.length > 0 && <GeneralErrors errors={general} />}

@@ -34,9 +34,13 @@ function hintOf(spec: ParamSpec) {
 /** One parameter, by the kind of field its schema reads as. */
 export function ParamInput({ spec, path, value, onChange }: ParamInputProps) {
   const id = useId();
-  const { readOnly, errorsAt } = useParamForm();
+  const { readOnly, literal, errorsAt } = useParamForm();
   const errors = errorsAt(path);
-  const hint = hintOf(spec);
+  const literalText = literal.has(path);
+  const hint =
+    [hintOf(spec), literalText && "Written literally: no {{ }} expressions."]
+      .filter(Boolean)
+      .join(" · ") || undefined;
   const field = fits(spec.field, value) ? spec.field : ({ kind: "json" } as const);
   const shell = { id, label: path, required: spec.required, hint, errors };
 
@@ -47,6 +51,7 @@ export function ParamInput({ spec, path, value, onChange }: ParamInputProps) {
           <TextInput
             id={id}
             multiline={field.multiline}
+            expressions={!literalText}
             required={spec.required}
             value={typeof value === "string" ? value : ""}
             placeholder={typeof spec.defaultValue === "string" ? spec.defaultValue : undefined}
@@ -356,6 +361,7 @@ function AnyInput({
         <TextInput
           id={id}
           multiline={false}
+          expressions
           required={required}
           value={typeof value === "string" ? value : ""}
           onChange={(text) => onChange(text === "" && !required ? undefined : text)}

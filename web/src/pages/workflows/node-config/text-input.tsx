@@ -18,6 +18,7 @@ const tokenClass: Record<Token["kind"], string> = {
 export function TextInput({
   id,
   multiline,
+  expressions,
   required,
   value,
   placeholder,
@@ -27,6 +28,8 @@ export function TextInput({
 }: {
   id: string;
   multiline: boolean;
+  /** Whether the text may hold `{{ }}` (highlighted, previewed); literal fields take none. */
+  expressions: boolean;
   required: boolean;
   value: string;
   placeholder?: string;
@@ -36,7 +39,9 @@ export function TextInput({
 }) {
   const { readOnly } = useParamForm();
   const mirror = useRef<HTMLDivElement>(null);
-  const { tokens, hasExpression, error } = tokenize(value);
+  const { tokens, hasExpression, error } = expressions
+    ? tokenize(value)
+    : { tokens: [{ kind: "text" as const, text: value }], hasExpression: false, error: undefined };
   const syncScroll = (field: HTMLInputElement | HTMLTextAreaElement) => {
     if (!mirror.current) return;
     mirror.current.scrollTop = field.scrollTop;
