@@ -1,6 +1,6 @@
 import type { PGlite, Results } from "@electric-sql/pglite";
 import { type SQL, sql } from "drizzle-orm";
-import type pg from "pg";
+import pg from "pg";
 import { type Db as BossDb, fromDrizzle } from "pg-boss";
 import type { Queryable } from "../db/client.ts";
 
@@ -13,7 +13,73 @@ type Rows = { rows: unknown[] };
  * an explicit BEGIN — is discarded by pg-pool instead of being handed out again.
  */
 export function poolDb(pool: pg.Pool): BossDb {
-  return { executeSql: (text, values) => pool.query(text, values) };
+  return {
+    executeSql: (text, values) => pool.query(text, values),
+    listen: (channel, onNotification, onReconnect) =>
+      listen(pool, channel, onNotification, onReconnect),
+  };
+}
+
+/** Delay before reconnecting a lost listener: 1 s, doubling up to 30 s. */
+const reconnectDelay = (attempt: number) => Math.min(30_000, 1000 * 2 ** attempt);
+
+/**
+ * pg-boss's LISTEN connection: one client of its own beside the pool (a listener holds its
+ * session), so a job sent anywhere wakes this process's workers at once instead of at their
+ * next poll. A lost connection is re-opened with backoff; `onReconnect` then makes every
+ * worker fetch once, for the notifications missed meanwhile. Polling stays on as a backstop.
+ */
+async function listen(
+  pool: pg.Pool,
+  channel: string,
+  onNotification: (payload: string) => void,
+  onReconnect: () => void,
+) {
+  let closed = false;
+  let client: pg.Client | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  let attempt = 0;
+  const discard = (target: pg.Client) => {
+    target.removeAllListeners();
+    target.on("error", () => {}); // a late socket error on a discarded client is no news
+    target.end().catch(() => {});
+    if (client === target) client = undefined;
+  };
+  const reconnectLater = () => {
+    if (closed || retry) return;
+    retry = setTimeout(() => {
+      retry = undefined;
+      connect().then(onReconnect, reconnectLater);
+    }, reconnectDelay(attempt++));
+  };
+  const connect = async () => {
+    const next = new pg.Client({ ...pool.options, keepAlive: true });
+    const lost = () => {
+      const wasCurrent = client === next;
+      discard(next);
+      if (wasCurrent) reconnectLater();
+    };
+    next.on("error", lost);
+    next.on("end", lost);
+    next.on("notification", (message) => onNotification(message.payload ?? ""));
+    client = next;
+    try {
+      await next.connect();
+      await next.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    } catch (error) {
+      discard(next);
+      throw error;
+    }
+    attempt = 0;
+  };
+  await connect();
+  return {
+    async close() {
+      closed = true;
+      clearTimeout(retry);
+      if (client) discard(client);
+    },
+  };
 }
 
 /**

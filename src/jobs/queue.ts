@@ -95,6 +95,9 @@ export interface QueueOptions {
   deletionSweepSeconds?: number;
 }
 
+/** pg-boss's polling interval when a worker names none. */
+const DEFAULT_POLLING_SECONDS = 2;
+
 /** A job whose worker died is retried at most this long after it expired. */
 const EXPIRY_SWEEP_SECONDS = 10;
 const FINISHED_JOBS_SECONDS = 24 * 3600;
@@ -113,6 +116,9 @@ export async function createQueue(database: Database, options: QueueOptions): Pr
     maintenanceIntervalSeconds: options.deletionSweepSeconds ?? DELETION_SWEEP_SECONDS,
     // REINDEX CONCURRENTLY gains nothing on a single-connection embedded database.
     ...(database.kind === "pglite" ? { reindex: false } : {}),
+    // A job sent to a notify queue wakes the workers at once (poolDb's listener), not at their
+    // next poll: on PGlite, where no other process sends jobs, polling alone serves.
+    useListenNotify: database.kind === "postgres",
   });
   boss.on("error", options.onError);
   await boss.start();
@@ -122,10 +128,10 @@ export async function createQueue(database: Database, options: QueueOptions): Pr
   const known = new Set<string>();
   const deleteAfterSeconds = Math.round(options.finishedJobsSeconds ?? FINISHED_JOBS_SECONDS);
   const createQueue = async (name: string) => {
-    await boss.createQueue(name, { deleteAfterSeconds });
+    await boss.createQueue(name, { deleteAfterSeconds, notify: true });
     // An existing queue keeps the options it was created with: bring them up to date (new
     // jobs take the queue's value when they are sent).
-    await boss.updateQueue(name, { deleteAfterSeconds });
+    await boss.updateQueue(name, { deleteAfterSeconds, notify: true });
     known.add(name);
   };
   for (const name of options.queues ?? []) await createQueue(name);
@@ -151,7 +157,18 @@ export async function createQueue(database: Database, options: QueueOptions): Pr
     unscheduleInTransaction: (tx, name, key) =>
       boss.unschedule(name, key, { db: transactionDb(tx) }),
     // A full batch means a backlog: fetch again at once instead of sleeping a polling interval.
-    work: (name, opts, handler) => boss.work(name, { burstWhenBatchFull: true, ...opts }, handler),
+    // Polling keeps its pace when notifications are on: a job that starts later (a retry, a
+    // backoff) sends none, and must not wait pg-boss's default 30 s notify-time poll.
+    work: (name, opts, handler) =>
+      boss.work(
+        name,
+        {
+          burstWhenBatchFull: true,
+          notifyPollingIntervalSeconds: opts.pollingIntervalSeconds ?? DEFAULT_POLLING_SECONDS,
+          ...opts,
+        },
+        handler,
+      ),
     every(seconds, task) {
       const run = () => {
         const done = task()
