@@ -43,13 +43,5 @@ export const versionsQuery = (workflowId: string) =>
     queryFn: () => api.workflows.versions.query({ workflowId }),
   });
 
-/** What the member may do on this workflow (its grants decide, not only the role). */
-export const workflowPermissionsQuery = (workflowId: string) =>
-  queryOptions({
-    queryKey: ["access.assetPermissions", "workflow", workflowId],
-    queryFn: () =>
-      api.access.assetPermissions.query({ assetType: "workflow", assetId: workflowId }),
-  });
-
 /** The stored definition is JSON the server validated on save; it has this shape. */
 export const asDefinition = (stored: unknown) => stored as WorkflowDefinition;

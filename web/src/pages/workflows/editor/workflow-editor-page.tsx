@@ -1,13 +1,8 @@
 import { useQuery } from "@tanstack/react-query";
 import { useParams, useSearch } from "@tanstack/react-router";
 import { ErrorState, Spinner } from "../../../components/ui/states.tsx";
-import {
-  asDefinition,
-  definitionQuery,
-  nodeTypesQuery,
-  workflowPermissionsQuery,
-  workflowQuery,
-} from "./editor-api.ts";
+import { workflowRightsQuery } from "../list/workflows-api.ts";
+import { asDefinition, definitionQuery, nodeTypesQuery, workflowQuery } from "./editor-api.ts";
 import { EditorWorkspace } from "./editor-workspace.tsx";
 
 /** `/workflows/$workflowId` (`?version=N` opens an older version read-only). */
@@ -16,7 +11,7 @@ export function WorkflowEditorPage() {
   const { version } = useSearch({ strict: false });
   const workflow = useQuery(workflowQuery(workflowId));
   const nodeTypes = useQuery(nodeTypesQuery);
-  const permissions = useQuery(workflowPermissionsQuery(workflowId));
+  const permissions = useQuery(workflowRightsQuery(workflowId));
   const hasVersion = version !== undefined || Boolean(workflow.data?.currentVersion);
   const definition = useQuery({ ...definitionQuery(workflowId, version), enabled: hasVersion });
   const failed = [workflow, nodeTypes, permissions, definition].find((q) => q.isError);
