@@ -210,4 +210,50 @@ describe("the node settings panel", () => {
       .waitFor();
     expect(problems).toEqual([]);
   });
+  it("configures a review node: numbers, a select, a tagged union and a list, with a problem on the list", async () => {
+    onTestFailed(() => web.screenshotAll("node-config-review-failed"));
+    const wf = await workflowWith(
+      ownerApi,
+      {
+        nodes: [
+          { id: "start", type: "manual_trigger" },
+          { id: "approve", type: "review", parameters: { title: "Refund" } },
+        ],
+        edges: [{ from: "start", to: "approve" }],
+      },
+      "Refunds",
+    );
+    const { page, problems } = await signedIn();
+    const panel = await openPanel(page, wf.id, "approve");
+    await panel.getByLabel("title", { exact: true }).fill("Refund {{ trigger.amount }} EUR?");
+    await panel.getByLabel("expiresInHours", { exact: true }).fill("1.5");
+    await panel.getByLabel("onExpiry", { exact: true }).selectOption("fail");
+    await panel.getByLabel("anyReviewer", { exact: true }).uncheck();
+    await panel.getByLabel("notify.channel", { exact: true }).selectOption("email");
+    await panel.getByRole("button", { name: "Add to notify.to" }).click();
+    await panel.getByLabel("notify.to[0]", { exact: true }).fill("stranger@example.com");
+
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    const notifyTo = panel.getByRole("group", { name: "notify.to" });
+    await notifyTo.getByText(/e-mail goes only to members/).waitFor();
+    await screenshot(page, "node-config-review");
+
+    await panel.getByLabel("notify.to[0]", { exact: true }).fill(ownerEmail);
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await page.getByText("Version 2", { exact: true }).waitFor();
+    const saved = await ownerApi.query<{ definition: { nodes: unknown[] } }>(
+      "workflows.getDefinition",
+      { workflowId: wf.id },
+    );
+    expect(saved.definition.nodes[1]).toMatchObject({
+      parameters: {
+        title: "Refund {{ trigger.amount }} EUR?",
+        expiresInHours: 1.5,
+        onExpiry: "fail",
+        anyReviewer: false,
+        notify: { channel: "email", to: [ownerEmail] },
+      },
+    });
+    expect(problems).toEqual([]);
+  });
 });

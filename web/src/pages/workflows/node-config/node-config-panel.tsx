@@ -53,7 +53,7 @@ export function NodeConfigPanel({
   return (
     <aside
       aria-label={`Configure ${node.name || node.id}`}
-      className="flex h-full w-96 max-w-full flex-col border-l border-slate-200 bg-white"
+      className="flex h-full w-80 max-w-full flex-col border-l border-slate-200 bg-white xl:w-96"
     >
       <header className="flex items-start justify-between gap-2 border-b border-slate-200 p-4">
         <div className="min-w-0">

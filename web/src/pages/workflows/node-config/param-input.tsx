@@ -260,18 +260,22 @@ function NumberInput({
   invalid: boolean;
 }) {
   const { readOnly } = useParamForm();
+  // The text as typed ("2.", "-"), which the number alone would lose.
+  const [text, setText] = useState(value === undefined ? "" : String(value));
   return (
     <input
       id={id}
       className={control}
       inputMode={integer ? "numeric" : "decimal"}
       disabled={readOnly}
-      value={value ?? ""}
+      value={text}
       placeholder={placeholder}
       onChange={(e) => {
-        const text = e.target.value;
-        const number = Number(text);
-        onChange(text.trim() === "" ? undefined : Number.isFinite(number) ? number : text);
+        const typed = e.target.value;
+        const number = Number(typed);
+        setText(typed);
+        // anything else (an expression, a typo) goes as text: the save names the problem
+        onChange(typed.trim() === "" ? undefined : Number.isFinite(number) ? number : typed);
       }}
       aria-describedby={described}
       aria-invalid={invalid || undefined}
