@@ -133,6 +133,21 @@ describe("the workflow editor", () => {
     await page.getByRole("link", { name: "← Workflows" }).click();
     const leave = page.getByRole("dialog", { name: "Leave without saving?" });
     await leave.getByRole("button", { name: "Cancel" }).click();
+
+    // Connecting without dragging: the selected node's output, chosen in a dialog.
+    await page.getByRole("button", { name: "Close node settings" }).click();
+    await palette.getByRole("button", { name: "Add Wait for event" }).click();
+    await page.getByRole("button", { name: "Close node settings" }).click();
+    await page.getByRole("button", { name: "Fit view" }).click();
+    await node(page, "if").click();
+    await page.getByRole("button", { name: "Connect…" }).click();
+    const connect = page.getByRole("dialog", { name: "Connect if" });
+    await connect.getByLabel("Output").selectOption("false");
+    await connect.getByLabel("To node").selectOption("wait_for_event");
+    await connect.getByRole("button", { name: "Connect" }).click();
+    await page.locator('.react-flow__edge[data-id="if:false->wait_for_event"]').waitFor({
+      state: "attached",
+    });
     await node(page, "if").click();
     await page.keyboard.press("Delete");
     await node(page, "if").waitFor({ state: "detached" });

@@ -6,6 +6,7 @@ import { Button } from "../../../components/ui/button.tsx";
 import { toast } from "../../../components/ui/toast.tsx";
 import { api } from "../../../lib/trpc.ts";
 import { NodeConfigPanel } from "../node-config/node-config-panel.tsx";
+import { ConnectDialog } from "./connect-dialog.tsx";
 import { toDefinition } from "./definition-graph.ts";
 import {
   type DefinitionProblem,
@@ -56,6 +57,7 @@ export function EditorWorkspace({
   const dirty = graph.revision !== savedRevision;
   const [problems, setProblems] = useState<DefinitionProblem[]>([]);
   const [historyOpen, setHistoryOpen] = useState(false);
+  const [connecting, setConnecting] = useState(false);
   const queryClient = useQueryClient();
   const navigate = useNavigate();
 
@@ -153,6 +155,9 @@ export function EditorWorkspace({
           )}
           {!readOnly && (
             <>
+              <Button variant="secondary" disabled={!selected} onClick={() => setConnecting(true)}>
+                Connect…
+              </Button>
               <Button
                 variant="secondary"
                 disabled={!graph.hasSelection}
@@ -206,6 +211,15 @@ export function EditorWorkspace({
           )}
         </div>
       </div>
+      {selected && connecting && (
+        <ConnectDialog
+          from={selected}
+          nodes={graph.nodes}
+          open
+          onOpenChange={setConnecting}
+          onConnect={graph.connect}
+        />
+      )}
       <VersionHistory
         workflowId={workflowId}
         currentVersion={workflow.currentVersion}

@@ -52,8 +52,8 @@ export function NodePalette({
         );
       })}
       <p className="text-xs text-slate-500">
-        A new node is connected after the selected one. Drag from an output to an input to connect;
-        Delete removes what is selected.
+        A new node is connected after the selected one. Drag from an output to an input, or use
+        Connect…; Delete removes what is selected.
       </p>
     </nav>
   );

@@ -71,7 +71,7 @@ export function useEditorGraph(
     changed();
   };
 
-  const connect = (connection: Connection) => {
+  const connect = (connection: Pick<Connection, "source" | "target" | "sourceHandle">) => {
     const edge = toFlowEdge({
       from: connection.source,
       to: connection.target,
