@@ -99,6 +99,7 @@ describe("save problems placed at their fields", () => {
         { path: "body.a", message: "inside the body" },
         { path: "credentialId", message: "may not use it" },
         { path: "name", message: "too long" },
+        { path: "retry.attempts", message: "at most 10" },
         { path: "", message: "is part of a cycle" },
         { path: "nope", message: "unknown field" },
       ],
@@ -111,6 +112,7 @@ describe("save problems placed at their fields", () => {
     expect(errorsAt("body")).toEqual(["inside the body"]);
     expect(errorsAt("credentialId")).toEqual(["may not use it"]);
     expect(errorsAt("name")).toEqual(["too long"]);
+    expect(errorsAt("retry.attempts")).toEqual(["at most 10"]);
     expect(general.map((g) => g.message)).toEqual(["is part of a cycle", "unknown field"]);
   });
 

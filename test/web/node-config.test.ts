@@ -108,6 +108,10 @@ describe("the node settings panel", () => {
       .fill("{{ trigger.order.customer }}");
     await panel.getByLabel("timeoutMs", { exact: true }).fill("5000");
     await panel.getByLabel("failOnStatus", { exact: true }).check();
+    await panel.getByText("Retries and timeout").click();
+    await panel.getByLabel("Retry attempts").fill("3");
+    await panel.getByLabel("Retry backoff (ms)").fill("500");
+    await panel.getByLabel("Step timeout (ms)").fill("20000");
 
     const credential = panel.getByLabel("Credential", { exact: true });
     const offered = await credential.locator("option").allInnerTexts();
@@ -143,6 +147,8 @@ describe("the node settings panel", () => {
       id: "call",
       name: "Post order",
       credentialId: bearer.id,
+      retry: { attempts: 3, backoffMs: 500 },
+      timeoutMs: 20000,
       parameters: {
         method: "POST",
         url: `${sink.url}/orders/{{ trigger.order.id }}`,

@@ -8,6 +8,8 @@ export const normalPath = (path: string) =>
 /** Fields outside the parameters that show their own problems. */
 export const NODE_FIELDS = { name: "name", credential: "credentialId" } as const;
 
+const RETRY_FIELDS = new Set(["retry", "retry.attempts", "retry.backoffMs"]);
+
 /**
  * The paths the form shows fields for, given the parameters' values: groups (objects, lists,
  * records) show problems at their own path; leaves also those inside them (a JSON field's).
@@ -74,6 +76,7 @@ export function placeIssues(
   const fieldOf = (raw: string): string | undefined => {
     const path = normalPath(raw);
     if (path === NODE_FIELDS.name || path === NODE_FIELDS.credential) return path;
+    if (RETRY_FIELDS.has(path)) return path;
     if (groups.has(path) || leaves.has(path)) return path;
     for (const leaf of leaves) if (inside(path, leaf)) return leaf;
     return undefined;

@@ -7,6 +7,7 @@ import { control, describedBy, FieldFooter, ParamFormContext } from "./field-she
 import { NODE_FIELDS, placeIssues } from "./issue-placement.ts";
 import { ParamList } from "./param-input.tsx";
 import { readParameters } from "./parameter-schema.ts";
+import { RunSettings } from "./run-settings.tsx";
 import { nextRuns } from "./schedule-preview.ts";
 import { ScheduleRuns, WebhookAddress } from "./trigger-info.tsx";
 import type { NodeConfigIssue, NodeConfigPanelProps, NodeType, WorkflowNode } from "./types.ts";
@@ -104,6 +105,9 @@ export function NodeConfigPanel({
             <p className="text-sm text-slate-500">This node has no parameters.</p>
           )}
           {local.reading && <ScheduleRuns node={node} reading={local.reading} />}
+          {nodeType.kind !== "trigger" && (
+            <RunSettings node={node} readOnly={readOnly} errorsAt={errorsAt} onChange={onChange} />
+          )}
         </div>
       </ParamFormContext.Provider>
     </aside>
