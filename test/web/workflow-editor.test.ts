@@ -33,6 +33,7 @@ describe("the workflow editor", () => {
     await page.goto(`/workflows/${workflowId}`);
     await page.getByRole("heading", { name: "Greeter" }).waitFor();
     await page.getByText("Not saved yet").waitFor();
+    await page.getByText("Start with a trigger from the palette.").waitFor();
 
     // Build: the trigger, then a transform placed apart and connected by dragging.
     const palette = page.getByRole("navigation", { name: "Node palette" });

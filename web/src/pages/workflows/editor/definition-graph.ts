@@ -21,6 +21,10 @@ export type FlowEdge = Edge<{ port: string }>;
 const COLUMN = 280;
 const ROW = 130;
 
+/** What a screen reader hears for a node: its type and its name. */
+export const nodeLabel = (data: FlowNodeData) =>
+  `${data.nodeType?.displayName ?? data.node.type}: ${data.node.name || data.node.id}`;
+
 export const edgeId = (edge: DefinitionEdge) => `${edge.from}:${edge.port}->${edge.to}`;
 
 /** The canvas's nodes and edges for a stored definition; nodes without a position are laid out. */

@@ -76,7 +76,7 @@ export function EditorCanvas({
     void flow.current.setViewport({ ...viewport, x: viewport.x + dx, y: viewport.y + dy });
   }, [x, y, coveredRight]);
   return (
-    <div ref={box} className="size-full">
+    <div ref={box} className="relative size-full">
       <ReactFlow
         onInit={(instance) => {
           flow.current = instance;
@@ -104,6 +104,11 @@ export function EditorCanvas({
         <Background />
         <Controls showInteractive={false} />
       </ReactFlow>
+      {nodes.length === 0 && (
+        <p className="pointer-events-none absolute inset-x-0 top-1/3 text-center text-sm text-slate-500">
+          {readOnly ? "This workflow has no nodes." : "Start with a trigger from the palette."}
+        </p>
+      )}
     </div>
   );
 }

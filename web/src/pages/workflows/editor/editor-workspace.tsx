@@ -7,7 +7,7 @@ import { toast } from "../../../components/ui/toast.tsx";
 import { api } from "../../../lib/trpc.ts";
 import { NodeConfigPanel } from "../node-config/node-config-panel.tsx";
 import { ConnectDialog } from "./connect-dialog.tsx";
-import { toDefinition } from "./definition-graph.ts";
+import { nodeLabel as describeNode, toDefinition } from "./definition-graph.ts";
 import {
   type DefinitionProblem,
   definitionQuery,
@@ -102,8 +102,8 @@ export function EditorWorkspace({
   const nodes = useMemo(
     () =>
       graph.nodes.map((n) => {
-        const mine = problemsByNode.get(n.id);
-        return mine ? { ...n, data: { ...n.data, problems: mine.map((p) => p.message) } } : n;
+        const mine = problemsByNode.get(n.id)?.map((p) => p.message);
+        return { ...n, ariaLabel: describeNode(n.data), data: { ...n.data, problems: mine } };
       }),
     [graph.nodes, problemsByNode],
   );

@@ -1,7 +1,7 @@
 import "@xyflow/react/dist/style.css";
 import { Background, Controls, type NodeChange, ReactFlow } from "@xyflow/react";
 import { useMemo } from "react";
-import { type FlowNode, toFlow } from "./definition-graph.ts";
+import { type FlowNode, nodeLabel, toFlow } from "./definition-graph.ts";
 import type { NodeTypeInfo, WorkflowDefinition } from "./editor-api.ts";
 import { graphNodeTypes } from "./graph-node.tsx";
 
@@ -35,6 +35,7 @@ export function WorkflowGraph({
       flow.nodes.map(
         (node): FlowNode => ({
           ...node,
+          ariaLabel: nodeLabel(node.data),
           selected: node.id === selectedNodeId,
           data: { ...node.data, status: nodeStatus?.[node.id] },
         }),
