@@ -115,7 +115,13 @@ export function ParamInput({ spec, path, value, onChange }: ParamInputProps) {
                 {spec.defaultValue === undefined ? "Choose…" : `Default (${spec.defaultValue})`}
               </option>
             )}
-            {field.options.map((option) => (
+            {/* a value outside the options (an expression) stays as it is */}
+            {[
+              ...field.options,
+              ...(typeof value === "string" && value !== "" && !field.options.includes(value)
+                ? [value]
+                : []),
+            ].map((option) => (
               <option key={option} value={option}>
                 {option}
               </option>
