@@ -108,7 +108,7 @@ describe("the workflow editor", () => {
     // Version 2 renames the transform; the history lists both and opens v1 read-only.
     await node(page, "transform").click();
     await page.getByLabel("Node name").fill("Shape greeting");
-    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await page.keyboard.press("Control+s");
     await page.getByText("Version 2", { exact: true }).waitFor();
     await screenshot(page, "workflow-editor-panel");
     await page.getByRole("button", { name: "Version history" }).click();

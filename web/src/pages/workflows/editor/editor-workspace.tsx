@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Link, useNavigate } from "@tanstack/react-router";
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { Badge } from "../../../components/ui/badge.tsx";
 import { Button } from "../../../components/ui/button.tsx";
 import { toast } from "../../../components/ui/toast.tsx";
@@ -93,6 +93,22 @@ export function EditorWorkspace({
     onError: (error) => setProblems(problemsOf(error)),
   });
 
+  // Ctrl+S (⌘S) saves, as in other editors, instead of the browser saving the page.
+  const saveNow = useRef(() => {});
+  saveNow.current = () => {
+    if (!readOnly && !save.isPending) save.mutate(graph.revision);
+  };
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "s") {
+        event.preventDefault();
+        saveNow.current();
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
+
   const problemsByNode = useMemo(() => {
     const found = new Map<string, DefinitionProblem[]>();
     for (const p of problems)
@@ -165,7 +181,11 @@ export function EditorWorkspace({
               >
                 Delete selected
               </Button>
-              <Button pending={save.isPending} onClick={() => save.mutate(graph.revision)}>
+              <Button
+                pending={save.isPending}
+                onClick={() => save.mutate(graph.revision)}
+                title="Save (Ctrl+S)"
+              >
                 Save
               </Button>
             </>
