@@ -125,6 +125,7 @@ describe("the node settings panel", () => {
     const header = panel.getByTestId("field-headers.X-Customer");
     await header.getByRole("button", { name: "Preview" }).click();
     await header.getByRole("status").getByText('"Ada"').waitFor();
+    await url.scrollIntoViewIfNeeded();
     await screenshot(page, "node-config-panel");
 
     // A refused save: the problem stands at its field, not at the top.

@@ -77,7 +77,7 @@ export function KeyValueInput({
               <p className="text-xs text-red-700">Repeated name: only the last one is kept.</p>
             )}
             <ParamInput
-              spec={{ key: row.key, required: true, field: item }}
+              spec={{ key: row.key, required: false, field: item }}
               path={row.key ? childPath(path, row.key) : `${path} value ${index + 1}`}
               value={row.value}
               onChange={(v) =>
@@ -124,7 +124,7 @@ export function ListInput({
       {value.map((entry, index) => (
         <div key={ids.current[index]} className="grid grid-cols-[1fr_auto] items-start gap-2">
           <ParamInput
-            spec={{ key: String(index), required: true, field: item }}
+            spec={{ key: String(index), required: false, field: item }}
             path={childPath(path, index)}
             value={entry}
             onChange={(v) => onChange(value.map((old, i) => (i === index ? (v ?? empty) : old)))}
