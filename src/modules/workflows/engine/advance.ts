@@ -88,19 +88,27 @@ export async function advanceExecution(
       });
     };
     // Outcomes that can be recomputed after a crash (trigger, skips, pure nodes) wait here and
-    // are written with the next write that must happen, saving a transaction each.
+    // are written with the next write that must happen, saving a transaction each. So does
+    // the outcome of any other node, but only until the next move is known: with the
+    // execution's end when it was the last node, else at once.
     const pending: [string, StepValues][] = [];
+    let unsettled = false;
     const flush = async (tx: Tx) => {
+      unsettled = false;
       for (const [nodeId, values] of pending.splice(0))
         await repo.saveStep(tx, orgId, executionId, nodeId, values);
     };
     const write = async (
       nodeId: string,
       values: StepValues,
-      options: { tx?: Tx; deferrable?: boolean },
+      options: { tx?: Tx; deferrable?: boolean; outcome?: boolean },
     ) => {
       record(nodeId, values);
-      if (options.deferrable) return void pending.push([nodeId, values]);
+      if (options.deferrable || options.outcome) {
+        pending.push([nodeId, values]);
+        unsettled ||= options.deferrable !== true;
+        return;
+      }
       const inTx = async (tx: Tx) => {
         await lease.assertHeld(tx);
         await flush(tx);
@@ -127,6 +135,12 @@ export async function advanceExecution(
         return await finish({
           status: "failed",
           error: `node "${failed?.nodeId}": ${failed?.error}`,
+        });
+      }
+      if (unsettled) {
+        await withTenant(deps.db, orgId, async (tx) => {
+          await lease.assertHeld(tx);
+          await flush(tx);
         });
       }
       const node = definition.nodes.find((n) => n.id === move.nodeId);

@@ -37,9 +37,14 @@ export interface StepRun {
    * Saves a state of this step: in `tx` when given, else in a transaction of its own — or,
    * when `deferrable`, with the caller's next write (a pure node's outcome can be computed
    * again if a crash loses it). Throws LeaseLost, writing nothing, once the execution is no
-   * longer this worker's (cancelled, or reclaimed after a stall).
+   * longer this worker's (cancelled, or reclaimed after a stall). An `outcome` (the node's
+   * final state) is written before the engine does anything else, in the transaction that ends
+   * the execution when nothing follows.
    */
-  write(values: StepValues, options: { tx?: Tx; deferrable?: boolean }): Promise<void>;
+  write(
+    values: StepValues,
+    options: { tx?: Tx; deferrable?: boolean; outcome?: boolean },
+  ): Promise<void>;
 }
 
 class NodeTimeout extends Error {}
@@ -59,11 +64,13 @@ export async function runStep(deps: EngineDeps, run: StepRun): Promise<StepOutco
   const mask = new SecretMask();
   const save = (values: StepValues, tx?: Tx) =>
     run.write(masked(mask, values), { ...(tx && { tx }), deferrable: type.pure === true });
+  const settle = (values: StepValues) =>
+    run.write(masked(mask, values), { deferrable: type.pure === true, outcome: true });
   const retry = node.retry ?? type.retry ?? { attempts: 1, backoffMs: 0 };
   const resumed = prior?.status === "running" || prior?.status === "retrying";
   const attempt = resumed ? (prior?.attempt ?? 0) + 1 : 1;
   if (attempt > retry.attempts) {
-    await save({
+    await settle({
       status: "failed",
       error: prior?.error ?? "interrupted, and no attempts are left",
       finishedAt: run.clock(),
@@ -89,7 +96,7 @@ export async function runStep(deps: EngineDeps, run: StepRun): Promise<StepOutco
   try {
     parameters = type.parameters.parse(await evaluateParameters(node.parameters, run.data));
   } catch (error) {
-    await save({ status: "failed", error: describe(error), ...finished() });
+    await settle({ status: "failed", error: describe(error), ...finished() });
     return "failed";
   }
 
@@ -122,7 +129,7 @@ export async function runStep(deps: EngineDeps, run: StepRun): Promise<StepOutco
     if (JSON.stringify(output).length > MAX_OUTPUT_CHARS) {
       throw new Error(`output is larger than ${MAX_OUTPUT_CHARS} characters`);
     }
-    await save({
+    await settle({
       status: "succeeded",
       input: redact(parameters),
       output,
@@ -146,7 +153,7 @@ export async function runStep(deps: EngineDeps, run: StepRun): Promise<StepOutco
       });
       return "retry-later";
     }
-    await save({ status: "failed", error: message, input: redact(parameters), ...finished() });
+    await settle({ status: "failed", error: message, input: redact(parameters), ...finished() });
     return "failed";
   }
 }
