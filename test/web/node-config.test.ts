@@ -224,7 +224,11 @@ describe("the node settings panel", () => {
       {
         nodes: [
           { id: "start", type: "manual_trigger" },
-          { id: "approve", type: "review", parameters: { title: "Refund" } },
+          {
+            id: "approve",
+            type: "review",
+            parameters: { title: "Refund", expiresInHours: "{{ trigger.hours }}" },
+          },
         ],
         edges: [{ from: "start", to: "approve" }],
       },
@@ -233,6 +237,12 @@ describe("the node settings panel", () => {
     const { page, problems } = await signedIn();
     const panel = await openPanel(page, wf.id, "approve");
     await panel.getByLabel("title", { exact: true }).fill("Refund {{ trigger.amount }} EUR?");
+    // a number given as an expression is edited (and previewed) as one, until a number replaces it
+    const hours = panel.getByTestId("field-expiresInHours");
+    expect(await hours.getByLabel("expiresInHours", { exact: true }).inputValue()).toBe(
+      "{{ trigger.hours }}",
+    );
+    await hours.getByRole("button", { name: "Preview" }).waitFor();
     await panel.getByLabel("expiresInHours", { exact: true }).fill("1.5");
     await panel.getByLabel("onExpiry", { exact: true }).selectOption("fail");
     await panel.getByLabel("anyReviewer", { exact: true }).uncheck();

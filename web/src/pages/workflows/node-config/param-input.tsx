@@ -1,4 +1,5 @@
 import { useId, useState } from "react";
+import { containsTemplate } from "../../../../../src/modules/workflows/expressions/template.ts";
 import { Button } from "../../../components/ui/button.tsx";
 import { KeyValueInput, ListInput } from "./collection-inputs.tsx";
 import {
@@ -22,6 +23,12 @@ export interface ParamInputProps {
   onChange: (value: unknown) => void;
 }
 
+/** Typed text as a number when it is one; else as text (an expression, or a typo the save names). */
+function asNumber(text: string): number | string | undefined {
+  const number = Number(text);
+  return text.trim() === "" ? undefined : Number.isFinite(number) ? number : text;
+}
+
 function hintOf(spec: ParamSpec) {
   const parts = [spec.description];
   if (spec.defaultValue !== undefined && !isRecord(spec.defaultValue)) {
@@ -43,6 +50,11 @@ export function ParamInput({ spec, path, value, onChange }: ParamInputProps) {
       .join(" · ") || undefined;
   const field = fits(spec.field, value) ? spec.field : ({ kind: "json" } as const);
   const shell = { id, label: path, required: spec.required, hint, errors };
+  // A number given as an expression (yielding it when the node runs) is edited as one; the
+  // choice is made once, so typing never swaps the field (and its focus) away.
+  const [numberAsExpression] = useState(
+    () => spec.field.kind === "number" && typeof value === "string" && containsTemplate(value),
+  );
 
   switch (field.kind) {
     case "text":
@@ -62,6 +74,22 @@ export function ParamInput({ spec, path, value, onChange }: ParamInputProps) {
         </FieldShell>
       );
     case "number":
+      if (numberAsExpression) {
+        return (
+          <FieldShell {...shell}>
+            <TextInput
+              id={id}
+              multiline={false}
+              expressions
+              required={spec.required}
+              value={value === undefined ? "" : String(value)}
+              onChange={(text) => onChange(asNumber(text))}
+              describedBy={describedBy(id, Boolean(hint), errors)}
+              invalid={errors.length > 0}
+            />
+          </FieldShell>
+        );
+      }
       return (
         <FieldShell {...shell}>
           <NumberInput
@@ -277,11 +305,8 @@ function NumberInput({
       value={text}
       placeholder={placeholder}
       onChange={(e) => {
-        const typed = e.target.value;
-        const number = Number(typed);
-        setText(typed);
-        // anything else (an expression, a typo) goes as text: the save names the problem
-        onChange(typed.trim() === "" ? undefined : Number.isFinite(number) ? number : typed);
+        setText(e.target.value);
+        onChange(asNumber(e.target.value));
       }}
       aria-describedby={described}
       aria-invalid={invalid || undefined}
