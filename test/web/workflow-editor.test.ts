@@ -1,14 +1,29 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { startEngineWorkers } from "../../src/modules/workflows/engine/worker.ts";
+import { parseAllowlist } from "../../src/net/allowlist.ts";
 import { addMember, orgOwner, PASSWORD } from "../helpers/users.ts";
+import { startSink } from "../workflows/harness.ts";
 import { screenshot, signInWithForm, startWebTest, type WebTest } from "./harness.ts";
 
+const TOKEN = "partner-token-8c2d5f1b93";
+
 let web: WebTest;
+let sink: Awaited<ReturnType<typeof startSink>>;
 
 beforeAll(async () => {
-  web = await startWebTest();
+  // The partner's API echoes the Authorization header, so an unmasked token would show.
+  sink = await startSink((req, res) => {
+    res.setHeader("content-type", "application/json");
+    res.end(JSON.stringify({ auth: req.headers.authorization }));
+  });
+  web = await startWebTest({ outboundAllow: parseAllowlist(new URL(sink.url).host) });
+  await startEngineWorkers(web.t.deps.engine, web.t.deps.queue);
 });
-afterAll(() => web?.close());
+afterAll(async () => {
+  await web?.close();
+  await sink?.close();
+});
 
 const node = (page: Page, id: string) => page.getByTestId(`node-${id}`);
 
@@ -193,5 +208,60 @@ describe("the workflow editor", () => {
 
     expect(owner.problems).toEqual([]); // no CSP violation, no script error
     expect(viewerPage.problems).toEqual([]);
+  });
+
+  it("a webhook → transform → HTTP request workflow built by clicks and typing runs through its URL; the viewer shows it succeeded without the token", async () => {
+    onTestFailed(() => web.screenshotAll("workflow-editor-run-failed"));
+    const { client: ownerApi } = await orgOwner(web.t, "Partner Corp");
+    const { email } = await ownerApi.query<{ email: string }>("me");
+    await ownerApi.mutate("credentials.create", {
+      name: "Partner API",
+      type: "http_bearer",
+      secret: { token: TOKEN },
+    });
+    const { id: workflowId } = await ownerApi.mutate<{ id: string }>("workflows.create", {
+      name: "Partner hook",
+    });
+    const { page, problems } = await signIn(email);
+    await page.goto(`/workflows/${workflowId}`);
+    const palette = page.getByRole("navigation", { name: "Node palette" });
+
+    // Each node is added after the selected one, so the chain builds itself.
+    await palette.getByRole("button", { name: "Add Incoming webhook" }).click();
+    await palette.getByRole("button", { name: "Add Transform" }).click();
+    const transform = page.getByRole("complementary", { name: "Configure transform" });
+    await transform.getByRole("button", { name: "Add to fields" }).click();
+    await transform.getByLabel("fields name 1").fill("greeting");
+    await transform.getByLabel("fields.greeting").fill("{{ 'Hello ' & trigger.body.name }}");
+    await palette.getByRole("button", { name: "Add HTTP request" }).click();
+    const http = page.getByRole("complementary", { name: "Configure http_request" });
+    await http.getByLabel("url", { exact: true }).fill(`${sink.url}/hello`);
+    await http.getByLabel("Credential").selectOption({ label: "Partner API (http_bearer)" });
+    expect(await page.locator(".react-flow__edge").count()).toBe(2);
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    const secretDialog = page.getByRole("dialog", { name: "Webhook URL" });
+    const hookUrl = await secretDialog.getByLabel("Webhook URL", { exact: true }).inputValue();
+    await secretDialog.getByRole("button", { name: "Done" }).click();
+
+    const triggered = await fetch(hookUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: "Ada" }),
+    });
+    expect(triggered.status).toBe(202);
+    const { executionId } = (await triggered.json()) as { executionId: string };
+
+    await page.goto(`/executions/${executionId}`);
+    const graph = page.getByRole("region", { name: "Graph" });
+    await graph.locator('[data-testid="node-http_request"][data-status="succeeded"]').waitFor();
+    await graph.getByTestId("node-transform").click();
+    const greeting = page.getByRole("figure", { name: "Output of transform" });
+    expect(await greeting.textContent()).toContain('"greeting": "Hello Ada"');
+    await graph.getByTestId("node-http_request").click();
+    const output = page.getByRole("figure", { name: "Output of http_request" });
+    expect(await output.textContent()).toContain('"auth"');
+    expect(sink.requests.at(-1)?.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(await page.content()).not.toContain(TOKEN);
+    expect(problems).toEqual([]);
   });
 });
