@@ -8,6 +8,9 @@ import { versionsQuery } from "./editor-api.ts";
 
 const when = (value: Date | string) => new Date(value).toLocaleString();
 
+/** `workflows.versions` answers this many by default. */
+const VERSIONS_SHOWN = 50;
+
 /** The saved versions, newest first; each opens read-only in the editor. */
 export function VersionHistory({
   workflowId,
@@ -53,6 +56,9 @@ export function VersionHistory({
             </tr>
           ))}
         </Table>
+      )}
+      {versions.data && versions.data.length >= VERSIONS_SHOWN && (
+        <p className="mt-2 text-xs text-slate-500">The latest {VERSIONS_SHOWN} versions.</p>
       )}
     </Dialog>
   );
