@@ -1,16 +1,14 @@
+import { hookUrl } from "../editor/webhook-trigger.tsx";
 import { type CronReading, formatRun } from "./schedule-preview.ts";
 import type { WorkflowNode } from "./types.ts";
 
-/** The address an incoming webhook posts to (src/server/hooks.ts); the secret is its last segment. */
-export const webhookAddress = (workflowId: string) =>
-  `${window.location.origin}/hooks/${encodeURIComponent(workflowId)}/<secret>`;
-
+/** Where a webhook trigger is called; the secret itself is shown only once, by the editor. */
 export function WebhookAddress({ workflowId }: { workflowId: string }) {
   return (
     <section aria-label="Trigger URL" className="space-y-1 rounded-md bg-slate-50 p-3 text-sm">
       <p className="font-medium text-slate-700">Trigger URL</p>
       <code className="block break-all text-xs text-slate-700">
-        POST {webhookAddress(workflowId)}
+        POST {hookUrl(workflowId, "<secret>")}
       </code>
       <p className="text-xs text-slate-500">
         The request body becomes the trigger payload. The secret is shown once, when the workflow is
