@@ -164,6 +164,7 @@ describe("the workflow editor", () => {
     await page.locator('.react-flow__edge[data-id="if:false->wait_for_event"]').waitFor({
       state: "attached",
     });
+    await screenshot(page, "workflow-editor-ports");
     await node(page, "if").click();
     await page.keyboard.press("Delete");
     await node(page, "if").waitFor({ state: "detached" });
