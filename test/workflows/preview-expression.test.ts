@@ -107,6 +107,9 @@ describe("workflows.previewExpression", () => {
     // a node sees only the nodes that ran before it, as when it ran
     const later = await preview(owner, wf.id, "fetch", "{{ $exists(nodes.shape) }}");
     expect(later).toMatchObject({ value: false });
+    // a node added since that execution sees every node that ran
+    const added = await preview(owner, wf.id, "notSavedYet", "{{ nodes.shape.n }}");
+    expect(added).toMatchObject({ value: 42 });
     // nothing at the path: no value rather than an error
     const missing = await preview(owner, wf.id, "shape", "{{ trigger.nothing }}");
     expect(missing).not.toHaveProperty("error");
