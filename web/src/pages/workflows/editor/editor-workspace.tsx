@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Link, useNavigate } from "@tanstack/react-router";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Badge } from "../../../components/ui/badge.tsx";
 import { Button } from "../../../components/ui/button.tsx";
 import { toast } from "../../../components/ui/toast.tsx";
@@ -21,9 +21,6 @@ import { UnsavedChangesGuard } from "./unsaved-changes-guard.tsx";
 import { useEditorGraph } from "./use-editor-graph.ts";
 import { VersionHistory } from "./version-history.tsx";
 import { WebhookSecretDialog, WebhookTrigger } from "./webhook-trigger.tsx";
-
-/** The settings panel's width (node-config-panel.tsx: w-96), which it covers on the canvas. */
-const PANEL_WIDTH = 384;
 
 export interface EditorWorkflow {
   id: string;
@@ -58,6 +55,12 @@ export function EditorWorkspace({
   const [problems, setProblems] = useState<DefinitionProblem[]>([]);
   const [historyOpen, setHistoryOpen] = useState(false);
   const [connecting, setConnecting] = useState(false);
+  // the settings panel covers the canvas's right side: the canvas keeps the node beside it
+  const [panelWidth, setPanelWidth] = useState(0);
+  const measurePanel = useCallback(
+    (panel: HTMLDivElement | null) => setPanelWidth(panel?.offsetWidth ?? 0),
+    [],
+  );
   const queryClient = useQueryClient();
   const navigate = useNavigate();
 
@@ -213,10 +216,10 @@ export function EditorWorkspace({
             onConnect={graph.connect}
             onChanged={graph.changed}
             focusNodeId={selected?.id}
-            coveredRight={selected ? PANEL_WIDTH : 0}
+            coveredRight={selected ? panelWidth : 0}
           />
           {selected && selectedType && (
-            <div className="absolute inset-y-0 right-0 z-10 shadow-lg">
+            <div ref={measurePanel} className="absolute inset-y-0 right-0 z-10 shadow-lg">
               <NodeConfigPanel
                 key={selected.id}
                 workflowId={workflowId}
