@@ -45,6 +45,7 @@ describe("parameter schemas as form fields", () => {
       options: ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"],
     });
     expect(params.find((p) => p.key === "url")?.required).toBe(true);
+    expect(params.find((p) => p.key === "body")?.description).toMatch(/application\/json/);
     expect(params.find((p) => p.key === "headers")?.field).toEqual({
       kind: "record",
       value: { kind: "text", multiline: false },

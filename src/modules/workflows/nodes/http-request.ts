@@ -39,13 +39,27 @@ export const httpRequestParameters = z.strictObject({
   url: z
     .string()
     .max(8192)
-    .refine(isHttpUrl, "must be an http:// or https:// URL without user name or password"),
-  headers: z.record(headerName, headerValue).default({}),
-  /** A string is sent as is; any other JSON value is serialised as application/json. */
-  body: z.json().optional(),
-  timeoutMs: z.number().int().min(1).max(300_000).optional(),
-  /** When true a non-2xx answer fails the node; by default it is output like any other. */
-  failOnStatus: z.boolean().default(false),
+    .refine(isHttpUrl, "must be an http:// or https:// URL without user name or password")
+    .describe("An http:// or https:// address; sign-in goes in the credential, not the URL."),
+  headers: z
+    .record(headerName, headerValue)
+    .default({})
+    .describe("Request headers; the credential adds its own (e.g. Authorization)."),
+  body: z
+    .json()
+    .optional()
+    .describe("A string is sent as is; any other JSON value is sent as application/json."),
+  timeoutMs: z
+    .number()
+    .int()
+    .min(1)
+    .max(300_000)
+    .optional()
+    .describe(`How long to wait for the answer, in milliseconds (default ${DEFAULT_TIMEOUT_MS}).`),
+  failOnStatus: z
+    .boolean()
+    .default(false)
+    .describe("Fail the node on a non-2xx answer; otherwise it is output like any other."),
 });
 
 type Parameters = z.output<typeof httpRequestParameters>;

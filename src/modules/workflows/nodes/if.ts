@@ -5,7 +5,10 @@ import { defineNode } from "./types.ts";
 // Any value passes the schema so that run() can name what was wrong with it; only a missing
 // condition is refused on save.
 export const ifParameters = z.strictObject({
-  condition: z.unknown().refine((v) => v !== undefined, "is required"),
+  condition: z
+    .unknown()
+    .refine((v) => v !== undefined, "is required")
+    .describe("true or false, usually a comparison such as {{ nodes.fetch.status = 200 }}."),
 });
 
 function describe(value: unknown): string {

@@ -16,12 +16,23 @@ export const MAX_ROWS = 1000;
 const DEFAULT_TIMEOUT_MS = 30_000;
 
 export const postgresQueryParameters = z.strictObject({
-  /** One SQL statement, literal (no expressions): placeholders $1..$n take the values. */
-  query: z.string().min(1, "is required").max(100_000),
-  /** Bound as $1..$n by the server, never spliced into the SQL. */
-  values: z.array(z.json()).max(1000).default([]),
-  /** Connect timeout and statement_timeout, in milliseconds. */
-  timeoutMs: z.number().int().min(1).max(300_000).optional(),
+  query: z
+    .string()
+    .min(1, "is required")
+    .max(100_000)
+    .describe("One SQL statement; placeholders $1, $2 … take the values."),
+  values: z
+    .array(z.json())
+    .max(1000)
+    .default([])
+    .describe("Bound to $1, $2 … by the server, never spliced into the SQL."),
+  timeoutMs: z
+    .number()
+    .int()
+    .min(1)
+    .max(300_000)
+    .optional()
+    .describe(`Connect and statement timeout, in milliseconds (default ${DEFAULT_TIMEOUT_MS}).`),
 });
 
 type Parameters = z.output<typeof postgresQueryParameters>;

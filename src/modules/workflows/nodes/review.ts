@@ -8,8 +8,11 @@ const notify = z
   .discriminatedUnion("channel", [
     z.strictObject({
       channel: z.literal("email"),
-      /** Each recipient gets the review link and their own approve/reject links. */
-      to: z.array(z.email()).min(1).max(20),
+      to: z
+        .array(z.email())
+        .min(1)
+        .max(20)
+        .describe("Each recipient gets the review link and their own approve and reject links."),
     }),
     z.strictObject({ channel: z.literal("slack") }),
   ])
@@ -31,17 +34,30 @@ export const reviewNode = defineNode({
     title: z.string().trim().min(1).max(300),
     body: z.string().max(20_000).default(""),
     payload: z.record(z.string(), z.unknown()).default({}),
-    assignees: z.array(z.string().min(1)).max(50).default([]),
-    anyReviewer: z.boolean().default(true),
+    assignees: z
+      .array(z.string().min(1))
+      .max(50)
+      .default([])
+      .describe("Member ids the review is routed to."),
+    anyReviewer: z
+      .boolean()
+      .default(true)
+      .describe("Also route it to every member with the REVIEWER role."),
     expiresInHours: z
       .number()
       .min(0.02)
       .max(MAX_REVIEW_SECONDS / 3600)
-      .default(72),
-    onExpiry: z.enum(["branch", "fail"]).default("branch"),
+      .default(72)
+      .describe("Hours until an undecided review expires."),
+    onExpiry: z
+      .enum(["branch", "fail"])
+      .default("branch")
+      .describe('On expiry, continue on the "expired" port (branch) or fail the node.'),
     notify,
-    /** A public link in the notification, for people without an account. */
-    publicLink: z.boolean().default(false),
+    publicLink: z
+      .boolean()
+      .default(false)
+      .describe("Put a public link in the notification, for people without an account."),
   }),
   credential: { types: ["smtp", "slack_webhook"], required: false },
   ports: ["approved", "rejected", "expired"],

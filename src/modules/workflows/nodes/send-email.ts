@@ -35,8 +35,9 @@ const recipient = z
   });
 
 export const sendEmailParameters = z.strictObject({
-  /** One address or a list; each may carry a display name. */
-  to: z.union([recipient, z.array(recipient).min(1).max(50)]),
+  to: z
+    .union([recipient, z.array(recipient).min(1).max(50)])
+    .describe("One address or a JSON list of them; each may be written Name <address>."),
   subject: z
     .string()
     .min(1, "is required")

@@ -10,10 +10,16 @@ const TIMEOUT_MS = 15_000;
 const LABEL = "Slack webhook request";
 
 export const slackMessageParameters = z.strictObject({
-  /** Slack's limit; it is also the notification text when blocks are given. */
-  text: z.string().min(1, "is required").max(40_000),
-  /** Block Kit blocks, passed through as given. */
-  blocks: z.array(z.record(z.string(), z.json())).max(50).optional(),
+  text: z
+    .string()
+    .min(1, "is required")
+    .max(40_000)
+    .describe("The message; also the notification text when blocks are given."),
+  blocks: z
+    .array(z.record(z.string(), z.json()))
+    .max(50)
+    .optional()
+    .describe("Slack Block Kit blocks (a JSON list), passed through as given."),
 });
 
 /** Slack answers errors as a short token such as "invalid_payload"; anything else is dropped. */

@@ -2,8 +2,9 @@ import { z } from "zod";
 import { defineNode } from "./types.ts";
 
 export const transformParameters = z.strictObject({
-  /** Each field's value is usually an expression; the engine evaluates them before run. */
-  fields: z.record(z.string().min(1).max(256), z.unknown()),
+  fields: z
+    .record(z.string().min(1).max(256), z.unknown())
+    .describe("The output's fields, each usually an expression such as {{ trigger.body.id }}."),
 });
 
 /** Builds an object from (evaluated) expressions: the output is exactly `fields`. */

@@ -34,7 +34,8 @@ const cron = z
     } catch (error) {
       ctx.addIssue({ code: "custom", message: `is not a valid cron expression: ${reason(error)}` });
     }
-  });
+  })
+  .describe("Minute, hour, day of month, month, day of week; e.g. 0 9 * * 1 for Mondays at 9:00.");
 
 /** An IANA time zone; the queue's parser only resolves it against a date, so one is given. */
 const timezone = z
@@ -51,7 +52,8 @@ const timezone = z
       }
     },
     { message: "is not a known time zone (an IANA name such as Europe/Berlin)" },
-  );
+  )
+  .describe("An IANA time zone such as Europe/Berlin; the schedule follows its clock changes.");
 
 const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
 

@@ -19,13 +19,18 @@ export const waitForEvent = defineNode({
       .string()
       .min(1)
       .max(200)
-      .refine((key) => !isReviewWaitKey(key), "may not start with review: (a review's own wait)"),
+      .refine((key) => !isReviewWaitKey(key), "may not start with review: (a review's own wait)")
+      .describe("The key a signal to this execution must carry (executions.signal)."),
     timeoutSeconds: z
       .number()
       .int()
       .min(1)
-      .max(MAX_WAIT_MS / 1000),
-    onTimeout: z.enum(["branch", "fail"]).default("branch"),
+      .max(MAX_WAIT_MS / 1000)
+      .describe("Seconds to wait for the event."),
+    onTimeout: z
+      .enum(["branch", "fail"])
+      .default("branch")
+      .describe('On timeout, continue on the "timeout" port (branch) or fail the node.'),
   }),
   ports: ["event", "timeout"],
   run: async ({ parameters }) => ({

@@ -69,11 +69,15 @@ function fieldOf(raw: JsonSchema, root: JsonSchema): ParamField {
       return simpleKinds.has(item.kind) ? { kind: "list", item } : { kind: "json" };
     }
     case undefined:
-      return Object.keys(schema).length === 0 ? { kind: "any" } : { kind: "json" };
+      return constrains(schema) ? { kind: "json" } : { kind: "any" };
     default:
       return { kind: "json" };
   }
 }
+
+/** Whether a schema without a type still restricts its value (else it takes any JSON). */
+const constrains = (schema: JsonSchema) =>
+  ["$ref", "const", "enum", "anyOf", "oneOf", "properties", "items"].some((key) => key in schema);
 
 function objectField(schema: JsonSchema, root: JsonSchema): ParamField {
   if (schema.properties) return { kind: "object", params: paramsOf(schema, root) };
