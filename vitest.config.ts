@@ -1,14 +1,35 @@
 import { defineConfig } from "vitest/config";
 
+/** Files that assert the server stays responsive: they run alone, after the rest. */
+const runAlone = ["test/workflows/runaway-expressions.test.ts"];
+
 export default defineConfig({
   test: {
-    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
-    // Test files spend much of their time waiting (queues, timers, sockets, the browser), so
-    // more files run at once than there are cores (vitest's default is cores − 1).
-    maxWorkers: 3,
     globalSetup: ["test/global-setup.ts"],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "parallel",
+          include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+          exclude: runAlone,
+          // Test files spend much of their time waiting (queues, timers, sockets, the
+          // browser), so more run at once than there are cores (vitest's default: cores − 1).
+          maxWorkers: 3,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "alone",
+          include: runAlone,
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });
