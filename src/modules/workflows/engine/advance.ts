@@ -32,14 +32,14 @@ export async function advanceExecution(
   const { orgId, executionId } = job;
   const until = leaseUntil(deps);
   const started = await withTenant(deps.db, orgId, async (tx) => {
-    const claim = await repo.claimLease(tx, orgId, executionId, until, deps.orgConcurrency);
-    if (claim !== "claimed") return { claim } as const;
+    const claimed = await repo.claimLease(tx, orgId, executionId, until, deps.orgConcurrency);
+    if (claimed.claim !== "claimed") return claimed;
     // A context that cannot be loaded (author gone, grant revoked) fails the execution below.
-    const loaded = await load(tx, deps, orgId, executionId).then(
+    const loaded = await load(tx, deps, claimed.execution).then(
       (value) => ({ value }),
       (error: unknown) => ({ error }),
     );
-    return { claim, loaded } as const;
+    return { claim: claimed.claim, loaded } as const;
   });
   if (started.claim === "busy") {
     return deps.enqueue(
@@ -202,9 +202,8 @@ export async function advanceExecution(
  * authority of the member who saved the version (their grants decide which credentials it
  * may use), re-read now — an author removed, demoted or ungranted since fails it safely.
  */
-async function load(tx: Tx, deps: EngineDeps, orgId: string, executionId: string) {
-  const execution = await repo.findExecution(tx, orgId, executionId);
-  if (!execution) throw new Error("execution not found");
+async function load(tx: Tx, deps: EngineDeps, execution: repo.ExecutionRow) {
+  const { organizationId: orgId, id: executionId } = execution;
   const version = await loadVersion(tx, orgId, execution.workflowId, execution.version);
   if (!version) throw new Error("workflow version not found");
   const author = await findMember(tx, orgId, version.authorMemberId);
