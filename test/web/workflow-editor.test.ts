@@ -185,6 +185,16 @@ describe("the workflow editor", () => {
     expect((await post(hookUrl)).status).toBe(404);
     expect((await post(newUrl)).status).toBeLessThan(300);
 
+    // Closing the tab with unsaved changes (the wait node) makes the browser ask first.
+    const asked = new Promise<string>((resolve) =>
+      page.once("dialog", (dialog) => {
+        resolve(dialog.type());
+        void dialog.dismiss();
+      }),
+    );
+    await page.close({ runBeforeUnload: true });
+    expect(await asked).toBe("beforeunload");
+
     // A member with a view grant sees the editor read-only.
     const viewer = await addMember(web.t, ownerApi, "PARTICIPANT");
     await ownerApi.mutate("sharing.grant", {
