@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useId, useState } from "react";
+import { useState } from "react";
 import { Button } from "../../components/ui/button.tsx";
 import { Dialog } from "../../components/ui/dialog.tsx";
 import { Field } from "../../components/ui/field.tsx";
@@ -7,6 +7,7 @@ import { FormError } from "../../components/ui/states.tsx";
 import { toast } from "../../components/ui/toast.tsx";
 import { api } from "../../lib/trpc.ts";
 import { parsePayload } from "../workflows/list/payload.ts";
+import { PayloadField } from "../workflows/list/payload-field.tsx";
 
 /** Resumes a node waiting for an event: the key it waits on and the event's JSON payload. */
 export function SignalDialog({
@@ -37,7 +38,6 @@ function SignalForm({
   onDone: () => void;
 }) {
   const queryClient = useQueryClient();
-  const payloadId = useId();
   const [key, setKey] = useState(waitKey);
   const [text, setText] = useState("{}");
   const [parseError, setParseError] = useState<string | null>(null);
@@ -62,25 +62,13 @@ function SignalForm({
       }}
     >
       <Field label="Key" required value={key} onChange={(e) => setKey(e.target.value)} />
-      <div className="space-y-1">
-        <label htmlFor={payloadId} className="block text-sm font-medium text-slate-700">
-          Event payload (JSON)
-        </label>
-        <textarea
-          id={payloadId}
-          rows={6}
-          spellCheck={false}
-          aria-invalid={parseError ? true : undefined}
-          className="block w-full rounded-md border border-slate-300 px-3 py-2 font-mono text-sm focus:border-indigo-500 focus:outline-2 focus:outline-indigo-200"
-          value={text}
-          onChange={(e) => setText(e.target.value)}
-        />
-      </div>
-      {parseError && (
-        <p role="alert" className="rounded-md bg-red-50 p-3 text-sm text-red-800">
-          {parseError}
-        </p>
-      )}
+      <PayloadField
+        label="Event payload (JSON)"
+        rows={6}
+        value={text}
+        onChange={setText}
+        error={parseError}
+      />
       <FormError error={signal.error} />
       <div className="flex justify-end gap-2">
         <Button variant="secondary" onClick={onDone}>

@@ -1,12 +1,13 @@
 import { useMutation } from "@tanstack/react-query";
 import { useNavigate } from "@tanstack/react-router";
-import { useId, useState } from "react";
+import { useState } from "react";
 import { Button } from "../../../components/ui/button.tsx";
 import { Dialog } from "../../../components/ui/dialog.tsx";
 import { FormError } from "../../../components/ui/states.tsx";
 import { toast } from "../../../components/ui/toast.tsx";
 import { api } from "../../../lib/trpc.ts";
 import { parsePayload } from "./payload.ts";
+import { PayloadField } from "./payload-field.tsx";
 
 /** Runs a workflow's current version by hand with a JSON payload, then opens the execution. */
 export function RunDialog({
@@ -27,7 +28,6 @@ export function RunDialog({
 
 function RunForm({ workflowId, onCancel }: { workflowId: string; onCancel: () => void }) {
   const navigate = useNavigate();
-  const fieldId = useId();
   const [text, setText] = useState("{\n  \n}");
   const [parseError, setParseError] = useState<string | null>(null);
   const run = useMutation({
@@ -53,29 +53,18 @@ function RunForm({ workflowId, onCancel }: { workflowId: string; onCancel: () =>
         run.mutate(parsed.payload);
       }}
     >
-      <div className="space-y-1">
-        <label htmlFor={fieldId} className="block text-sm font-medium text-slate-700">
-          Payload (JSON)
-        </label>
-        <textarea
-          id={fieldId}
-          rows={8}
-          spellCheck={false}
-          aria-invalid={parseError ? true : undefined}
-          aria-describedby={`${fieldId}-hint`}
-          className="block w-full rounded-md border border-slate-300 px-3 py-2 font-mono text-sm focus:border-indigo-500 focus:outline-2 focus:outline-indigo-200"
-          value={text}
-          onChange={(e) => setText(e.target.value)}
-        />
-        <p id={`${fieldId}-hint`} className="text-xs text-slate-500">
-          A JSON object; the workflow reads it as <code>trigger</code>.
-        </p>
-      </div>
-      {parseError && (
-        <p role="alert" className="rounded-md bg-red-50 p-3 text-sm text-red-800">
-          {parseError}
-        </p>
-      )}
+      <PayloadField
+        label="Payload (JSON)"
+        hint={
+          <>
+            A JSON object; the workflow reads it as <code>trigger</code>.
+          </>
+        }
+        rows={8}
+        value={text}
+        onChange={setText}
+        error={parseError}
+      />
       <FormError error={run.error} />
       <div className="flex justify-end gap-2">
         <Button variant="secondary" onClick={onCancel}>
