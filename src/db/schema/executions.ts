@@ -72,9 +72,7 @@ export const execution = pgTable(
     // executions.list across workflows: newest first, ties by id (the page cursor)
     index("execution_org_created_idx").on(t.organizationId, t.createdAt, t.id),
     // the backlog gate counts, across organizations, the executions not yet started
-    index("execution_queued_idx")
-      .on(t.organizationId)
-      .where(sql`${t.status} = 'queued'`),
+    index("execution_queued_idx").on(t.organizationId).where(sql`${t.status} = 'queued'`),
     // the lease sweep looks, across organizations, for running executions whose lease expired
     index("execution_running_lease_idx").on(t.leaseUntil).where(sql`${t.status} = 'running'`),
     tenantPolicy("execution"),
