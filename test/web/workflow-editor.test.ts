@@ -1,10 +1,10 @@
-import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { startEngineWorkers } from "../../src/modules/workflows/engine/worker.ts";
 import { parseAllowlist } from "../../src/net/allowlist.ts";
-import { addMember, orgOwner, PASSWORD } from "../helpers/users.ts";
+import { addMember, orgOwner } from "../helpers/users.ts";
 import { startSink } from "../workflows/harness.ts";
-import { screenshot, signInWithForm, startWebTest, type WebTest } from "./harness.ts";
+import { graphNode, signIn } from "./editor-pages.ts";
+import { screenshot, startWebTest, type WebTest } from "./harness.ts";
 
 const TOKEN = "partner-token-8c2d5f1b93";
 
@@ -25,16 +25,6 @@ afterAll(async () => {
   await sink?.close();
 });
 
-const node = (page: Page, id: string) => page.getByTestId(`node-${id}`);
-
-async function signIn(email: string) {
-  const opened = await web.newPage();
-  await opened.page.goto("/sign-in");
-  await signInWithForm(opened.page, email, PASSWORD);
-  await opened.page.getByRole("navigation", { name: "Main" }).waitFor();
-  return opened;
-}
-
 describe("the workflow editor", () => {
   it("builds webhook → transform, refuses it with the problem on the node, saves versions, views and restores an old one, rotates the webhook secret; a viewer sees it read-only", async () => {
     onTestFailed(() => web.screenshotAll("workflow-editor-failed"));
@@ -43,7 +33,7 @@ describe("the workflow editor", () => {
     const { id: workflowId } = await ownerApi.mutate<{ id: string }>("workflows.create", {
       name: "Greeter",
     });
-    const owner = await signIn(email);
+    const owner = await signIn(web, email);
     const { page } = owner;
     await page.goto(`/workflows/${workflowId}`);
     await page.getByRole("heading", { name: "Greeter" }).waitFor();
@@ -53,19 +43,19 @@ describe("the workflow editor", () => {
     // Build: the trigger, then a transform placed apart and connected by dragging.
     const palette = page.getByRole("navigation", { name: "Node palette" });
     await palette.getByRole("button", { name: "Add Incoming webhook" }).click();
-    await node(page, "webhook_trigger").waitFor();
+    await graphNode(page, "webhook_trigger").waitFor();
     expect(await palette.getByRole("button", { name: "Add Manual trigger" }).isDisabled()).toBe(
       true,
     );
     await page.getByRole("button", { name: "Close node settings" }).click();
     await palette.getByRole("button", { name: "Add Transform" }).click();
-    await node(page, "transform").waitFor();
+    await graphNode(page, "transform").waitFor();
     await page.getByRole("button", { name: "Close node settings" }).click();
     await expect(page.locator(".react-flow__edge").count()).resolves.toBe(0);
     await page.getByRole("button", { name: "Fit view" }).click();
-    await node(page, "webhook_trigger")
+    await graphNode(page, "webhook_trigger")
       .locator(".react-flow__handle.source")
-      .dragTo(node(page, "transform").locator(".react-flow__handle.target"));
+      .dragTo(graphNode(page, "transform").locator(".react-flow__handle.target"));
     await page.locator(".react-flow__edge").waitFor({ state: "attached" });
     await page.getByText("Unsaved changes").waitFor();
 
@@ -73,7 +63,7 @@ describe("the workflow editor", () => {
     await page.getByRole("button", { name: "Save", exact: true }).click();
     const refusal = page.getByRole("alert", { name: "Save problems" });
     await refusal.getByText("parameters.fields").waitFor();
-    expect(await node(page, "transform").getAttribute("data-invalid")).toBe("true");
+    expect(await graphNode(page, "transform").getAttribute("data-invalid")).toBe("true");
     await refusal.getByRole("button", { name: "transform" }).click();
     const panel = page.getByRole("complementary", { name: "Configure transform" });
     await panel.waitFor();
@@ -104,7 +94,7 @@ describe("the workflow editor", () => {
       );
     const before = await offset();
     await page.reload();
-    await node(page, "transform").waitFor();
+    await graphNode(page, "transform").waitFor();
     await page.getByText("Version 1", { exact: true }).waitFor();
     expect(await page.locator(".react-flow__edge").count()).toBe(1);
     expect(await offset()).toEqual(before);
@@ -121,7 +111,7 @@ describe("the workflow editor", () => {
     });
 
     // Version 2 renames the transform; the history lists both and opens v1 read-only.
-    await node(page, "transform").click();
+    await graphNode(page, "transform").click();
     await page.getByLabel("Node name").fill("Shape greeting");
     await page.keyboard.press("Control+s");
     await page.getByText("Version 2", { exact: true }).waitFor();
@@ -132,19 +122,19 @@ describe("the workflow editor", () => {
     await history.getByRole("cell", { name: "v1", exact: true }).waitFor();
     await history.getByRole("link", { name: "Open version 1" }).click();
     await page.getByText("Version 1 (read-only)").waitFor();
-    await node(page, "transform").getByText("transform", { exact: true }).waitFor();
+    await graphNode(page, "transform").getByText("transform", { exact: true }).waitFor();
     expect(await page.getByRole("button", { name: "Save", exact: true }).count()).toBe(0);
     expect(await page.getByRole("navigation", { name: "Node palette" }).count()).toBe(0);
     // Restoring it saves it again as version 3.
     await page.getByRole("button", { name: "Restore this version" }).click();
     await page.getByText("Version 3", { exact: true }).waitFor();
-    await node(page, "transform").getByText("transform", { exact: true }).waitFor();
+    await graphNode(page, "transform").getByText("transform", { exact: true }).waitFor();
 
     // Leaving with unsaved changes asks first.
     await page.getByRole("navigation", { name: "Node palette" }).waitFor();
-    await node(page, "transform").click();
+    await graphNode(page, "transform").click();
     await palette.getByRole("button", { name: "Add If" }).click();
-    await node(page, "if").waitFor();
+    await graphNode(page, "if").waitFor();
     expect(await page.locator(".react-flow__edge").count()).toBe(2); // connected after the transform
     await page.getByRole("link", { name: "← Workflows" }).click();
     const leave = page.getByRole("dialog", { name: "Leave without saving?" });
@@ -155,7 +145,7 @@ describe("the workflow editor", () => {
     await palette.getByRole("button", { name: "Add Wait for event" }).click();
     await page.getByRole("button", { name: "Close node settings" }).click();
     await page.getByRole("button", { name: "Fit view" }).click();
-    await node(page, "if").click();
+    await graphNode(page, "if").click();
     await page.getByRole("button", { name: "Connect…" }).click();
     const connect = page.getByRole("dialog", { name: "Connect if" });
     await connect.getByLabel("Output").selectOption("false");
@@ -165,9 +155,9 @@ describe("the workflow editor", () => {
       state: "attached",
     });
     await screenshot(page, "workflow-editor-ports");
-    await node(page, "if").click();
+    await graphNode(page, "if").click();
     await page.keyboard.press("Delete");
-    await node(page, "if").waitFor({ state: "detached" });
+    await graphNode(page, "if").waitFor({ state: "detached" });
     expect(await page.locator(".react-flow__edge").count()).toBe(1);
 
     // Rotating the webhook secret: the old URL stops working, the new one runs the workflow.
@@ -203,10 +193,10 @@ describe("the workflow editor", () => {
       memberId: viewer.memberId,
       level: "view",
     });
-    const viewerPage = await signIn(viewer.email);
+    const viewerPage = await signIn(web, viewer.email);
     await viewerPage.page.goto(`/workflows/${workflowId}`);
     await viewerPage.page.getByText("View only").waitFor();
-    await node(viewerPage.page, "transform").click();
+    await graphNode(viewerPage.page, "transform").click();
     const readOnlyPanel = viewerPage.page.getByRole("complementary", {
       name: "Configure transform",
     });
@@ -233,7 +223,7 @@ describe("the workflow editor", () => {
     const { id: workflowId } = await ownerApi.mutate<{ id: string }>("workflows.create", {
       name: "Partner hook",
     });
-    const { page, problems } = await signIn(email);
+    const { page, problems } = await signIn(web, email);
     await page.goto(`/workflows/${workflowId}`);
     const palette = page.getByRole("navigation", { name: "Node palette" });
 
