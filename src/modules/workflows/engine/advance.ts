@@ -9,12 +9,15 @@ import type { EngineDeps } from "./deps.ts";
 import { parkExecution } from "./events.ts";
 import { expressionData } from "./expression-data.ts";
 import { ExecutionLease, LeaseLost, leaseUntil } from "./lease.ts";
+import { freeSlot, slotFreed } from "./org-slots.ts";
 import { nextMove } from "./plan.ts";
 import * as repo from "./repo.ts";
 import { runStep } from "./step.ts";
 import { loadVersion } from "./version-cache.ts";
 
 const BUSY_RETRY_SECONDS = 1;
+/** How long a claim that found its org at the limit waits in this process for a slot. */
+const BUSY_WAIT_MS = 1000;
 
 type Step = Pick<repo.StepRow, "nodeId" | "status" | "port" | "attempt" | "output" | "error">;
 type StepValues = Parameters<typeof repo.saveStep>[4];
@@ -30,17 +33,27 @@ export async function advanceExecution(
   job: { orgId: string; executionId: string },
 ) {
   const { orgId, executionId } = job;
-  const until = leaseUntil(deps);
-  const started = await withTenant(deps.db, orgId, async (tx) => {
-    const claimed = await repo.claimLease(tx, orgId, executionId, until, deps.orgConcurrency);
-    if (claimed.claim !== "claimed") return claimed;
-    // A context that cannot be loaded (author gone, grant revoked) fails the execution below.
-    const loaded = await load(tx, deps, claimed.execution).then(
-      (value) => ({ value }),
-      (error: unknown) => ({ error }),
-    );
-    return { claim: claimed.claim, loaded } as const;
-  });
+  let until = leaseUntil(deps);
+  const claim = () =>
+    withTenant(deps.db, orgId, async (tx) => {
+      const claimed = await repo.claimLease(tx, orgId, executionId, until, deps.orgConcurrency);
+      if (claimed.claim !== "claimed") return claimed;
+      // A context that cannot be loaded (author gone, grant revoked) fails the execution below.
+      const loaded = await load(tx, deps, claimed.execution).then(
+        (value) => ({ value }),
+        (error: unknown) => ({ error }),
+      );
+      return { claim: claimed.claim, loaded } as const;
+    });
+  let started = await claim();
+  // Over the org's limit: a slot freed by this process is taken at once; the job goes back
+  // to the queue only when none was freed here within the wait.
+  const deadline = Date.now() + BUSY_WAIT_MS;
+  while (started.claim === "busy" && Date.now() < deadline) {
+    await slotFreed(orgId, deadline - Date.now());
+    until = leaseUntil(deps);
+    started = await claim();
+  }
   if (started.claim === "busy") {
     return deps.enqueue(
       { name: "execution.advance", data: job },
@@ -194,6 +207,7 @@ export async function advanceExecution(
     });
   } finally {
     await lease.release();
+    freeSlot(orgId);
   }
 }
 
