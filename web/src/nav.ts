@@ -13,4 +13,5 @@ export const orgNavigation: { to: string; label: string; permission: Action }[] 
   { to: "/webhooks", label: "Webhooks", permission: "webhook:view" },
   { to: "/members", label: "Members", permission: "member:view" },
   { to: "/audit", label: "Audit log", permission: "audit:view" },
+  { to: "/settings/retention", label: "Execution retention", permission: "retention:view" },
 ];

@@ -27,6 +27,7 @@ import { AcceptInvitationPage } from "./pages/invitations/accept.tsx";
 import { MembersPage } from "./pages/members/members-page.tsx";
 import { ReviewDetailPage } from "./pages/reviews/review-detail.tsx";
 import { ReviewsPage } from "./pages/reviews/reviews-page.tsx";
+import { RetentionPage } from "./pages/settings/retention-page.tsx";
 import { EndpointDetailPage } from "./pages/webhooks/endpoint-detail.tsx";
 import { WebhooksPage } from "./pages/webhooks/webhooks-page.tsx";
 import { WorkflowEditorPage } from "./pages/workflows/editor/workflow-editor-page.tsx";
@@ -173,6 +174,7 @@ const routeTree = rootRoute.addChildren([
       orgPage("/webhooks", WebhooksPage),
       orgPage("/webhooks/$endpointId", EndpointDetailPage),
       orgPage("/audit", AuditPage),
+      orgPage("/settings/retention", RetentionPage),
     ]),
   ]),
 ]);

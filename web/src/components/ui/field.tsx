@@ -8,17 +8,21 @@ interface FieldProps {
   label: string;
   /** A short hint under the field, announced with it. */
   hint?: string;
+  /** What is wrong with the value (e.g. the API's message for this field), announced with it. */
+  error?: string;
 }
 
 /** A labelled input: tests and screen readers find it by its label. */
 export function Field({
   label,
   hint,
+  error,
   id,
   ...input
 }: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
   const generated = useId();
   const fieldId = id ?? generated;
+  const described = [hint && `${fieldId}-hint`, error && `${fieldId}-error`].filter(Boolean);
   return (
     <div className="space-y-1">
       <Label.Root htmlFor={fieldId} className="block text-sm font-medium text-slate-700">
@@ -26,13 +30,19 @@ export function Field({
       </Label.Root>
       <input
         id={fieldId}
-        className={control}
-        aria-describedby={hint ? `${fieldId}-hint` : undefined}
+        className={`${control} aria-invalid:border-red-500`}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={described.length ? described.join(" ") : undefined}
         {...input}
       />
       {hint && (
         <p id={`${fieldId}-hint`} className="text-xs text-slate-500">
           {hint}
+        </p>
+      )}
+      {error && (
+        <p id={`${fieldId}-error`} className="text-xs text-red-700">
+          {error}
         </p>
       )}
     </div>
