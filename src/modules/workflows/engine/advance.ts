@@ -65,13 +65,17 @@ export async function advanceExecution(
 
   const lease = new ExecutionLease(deps, orgId, executionId, until);
   const failed = (error: unknown) =>
-    withTenant(deps.db, orgId, async (tx) => {
-      await lease.assertHeld(tx);
-      await repo.finishExecution(tx, orgId, executionId, {
-        status: "failed",
-        error: error instanceof Error ? error.message : "execution failed",
-      });
-    });
+    withTenant(deps.db, orgId, (tx) =>
+      lease.fenced((tokens) =>
+        repo.finishExecution(
+          tx,
+          orgId,
+          executionId,
+          { status: "failed", error: error instanceof Error ? error.message : "execution failed" },
+          tokens,
+        ),
+      ),
+    );
   try {
     if ("error" in loaded) throw loaded.error;
     const { execution, definition, ctx, rows } = loaded.value;
@@ -131,10 +135,16 @@ export async function advanceExecution(
     };
     const finish = (outcome: Parameters<typeof repo.finishExecution>[3]) =>
       withTenant(deps.db, orgId, async (tx) => {
-        await lease.assertHeld(tx);
+        if (outcome.status === "waiting") {
+          await lease.assertHeld(tx);
+          await flush(tx);
+          return await parkExecution(deps, tx, { orgId, executionId });
+        }
+        // The fenced update locks the row first, as assertHeld would; the outcomes follow it.
+        await lease.fenced((tokens) =>
+          repo.finishExecution(tx, orgId, executionId, outcome, tokens),
+        );
         await flush(tx);
-        if (outcome.status === "waiting") await parkExecution(deps, tx, { orgId, executionId });
-        else await repo.finishExecution(tx, orgId, executionId, outcome);
       });
     const order = topologicalOrder(definition) ?? [];
     const triggerId =

@@ -45,11 +45,17 @@ export class ExecutionLease {
   }
 
   /** Throws LeaseLost unless the execution is still this worker's; locks its row in `tx`. */
-  async assertHeld(tx: Tx): Promise<void> {
+  assertHeld(tx: Tx): Promise<void> {
+    return this.fenced((tokens) => repo.holdsLease(tx, this.orgId, this.executionId, tokens));
+  }
+
+  /**
+   * Runs `write`, a statement that finds (and locks) the execution's row only while its lease
+   * ends at one of `tokens`, in place of assertHeld before it: LeaseLost unless it found it.
+   */
+  async fenced(write: (tokens: Date[]) => Promise<boolean>): Promise<void> {
     const tokens = this.renewing ? [this.held, this.renewing] : [this.held];
-    const held =
-      !this.lost.signal.aborted &&
-      (await repo.holdsLease(tx, this.orgId, this.executionId, tokens));
+    const held = !this.lost.signal.aborted && (await write(tokens));
     if (!held) {
       this.lose();
       throw new LeaseLost();

@@ -151,14 +151,20 @@ const runningCount = (orgId: string) =>
       where running.organization_id = ${orgId} and running.status = 'running'
         and running.lease_until > now()`;
 
+/**
+ * Ends the running execution's advance with `outcome`; with `leaseTokens`, only while its
+ * lease still ends at one of them (the update locks the row, as holdsLease would). False when
+ * no row was updated.
+ */
 export async function finishExecution(
   tx: Tx,
   orgId: string,
   id: string,
   outcome: { status: "succeeded" | "failed" | "waiting" | "queued"; error?: string },
-) {
+  leaseTokens?: Date[],
+): Promise<boolean> {
   const final = outcome.status === "succeeded" || outcome.status === "failed";
-  await tx
+  const rows = await tx
     .update(execution)
     .set({
       status: outcome.status,
@@ -171,8 +177,11 @@ export async function finishExecution(
         eq(execution.organizationId, orgId),
         eq(execution.id, id),
         eq(execution.status, "running"),
+        leaseTokens ? inArray(execution.leaseUntil, leaseTokens) : undefined,
       ),
-    );
+    )
+    .returning({ id: execution.id });
+  return rows.length === 1;
 }
 
 /** Creates or replaces a node's step row (one row per node; `attempt` counts the tries). */
@@ -199,7 +208,13 @@ export async function resolveWait(
 ): Promise<StepRow | undefined> {
   const rows = await tx
     .update(executionStep)
-    .set({ ...outcome, finishedAt: sql`now()`, waitKey: null })
+    .set({
+      ...outcome,
+      finishedAt: sql`now()`,
+      // the wait counts: how long the node took to settle, as for a node that ran through
+      durationMs: sql`round(extract(epoch from now() - ${executionStep.startedAt}) * 1000)::integer`,
+      waitKey: null,
+    })
     .where(
       and(
         eq(executionStep.organizationId, orgId),
