@@ -171,6 +171,13 @@ describe("waiting for an event", () => {
     expect(done.status).toBe("succeeded");
     expect(stepOf(done, "got")?.output).toEqual({ decision: "yes" });
     expect(stepOf(done, "late")?.status).toBe("skipped");
+    // the wait's step took from its start to the event (the viewer shows it as its duration)
+    type Timed = { nodeId: string; startedAt: string; finishedAt: string; durationMs: number };
+    const { steps } = await owner.query<{ steps: Timed[] }>("executions.get", { executionId });
+    const waited = steps.find((step) => step.nodeId === "wait");
+    expect(waited?.durationMs).toEqual(expect.any(Number));
+    const span = Date.parse(String(waited?.finishedAt)) - Date.parse(String(waited?.startedAt));
+    expect(Math.abs(Number(waited?.durationMs) - span)).toBeLessThanOrEqual(1);
     const again = await owner.trpcError("mutate", "executions.signal", {
       executionId,
       key: "approval",
