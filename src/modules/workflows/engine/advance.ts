@@ -110,10 +110,18 @@ export async function advanceExecution(
     // execution's end when it was the last node, else at once.
     const pending: [string, StepValues][] = [];
     let unsettled = false;
-    const flush = async (tx: Tx) => {
+    // Nodes with a step row: a write for any other node is a plain insert, all of them in one
+    // statement (a node written twice in one go takes the row-by-row path).
+    const stored = new Set(rows.map((row) => row.nodeId));
+    const flush = async (tx: Tx, ...also: [string, StepValues][]) => {
       unsettled = false;
-      for (const [nodeId, values] of pending.splice(0))
+      const batch = [...pending.splice(0), ...also];
+      const fresh = batch.filter(([nodeId]) => !stored.has(nodeId));
+      const once = new Set(fresh.map(([nodeId]) => nodeId)).size === fresh.length;
+      if (once && fresh.length > 0) await repo.insertSteps(tx, orgId, executionId, fresh);
+      for (const [nodeId, values] of once ? batch.filter(([n]) => stored.has(n)) : batch)
         await repo.saveStep(tx, orgId, executionId, nodeId, values);
+      for (const [nodeId] of batch) stored.add(nodeId);
     };
     const write = async (
       nodeId: string,
@@ -128,8 +136,7 @@ export async function advanceExecution(
       }
       const inTx = async (tx: Tx) => {
         await lease.assertHeld(tx);
-        await flush(tx);
-        await repo.saveStep(tx, orgId, executionId, nodeId, values);
+        await flush(tx, [nodeId, values]);
       };
       await (options.tx ? inTx(options.tx) : withTenant(deps.db, orgId, inTx));
     };

@@ -6,6 +6,9 @@ import { reviewIdOfWaitKey } from "./wait-keys.ts";
 
 export type ExecutionRow = typeof execution.$inferSelect;
 export type StepRow = typeof executionStep.$inferSelect;
+export type StepValues = Partial<typeof executionStep.$inferInsert> & {
+  status: StepRow["status"];
+};
 
 export async function findExecution(db: Queryable, orgId: string, id: string) {
   const [row] = await db
@@ -190,12 +193,30 @@ export async function saveStep(
   orgId: string,
   executionId: string,
   nodeId: string,
-  values: Partial<typeof executionStep.$inferInsert> & { status: StepRow["status"] },
+  values: StepValues,
 ) {
   await tx
     .insert(executionStep)
     .values({ id: randomUUID(), organizationId: orgId, executionId, nodeId, ...values })
     .onConflictDoUpdate({ target: [executionStep.executionId, executionStep.nodeId], set: values });
+}
+
+/** Inserts steps of nodes that have none yet, in one statement. */
+export async function insertSteps(
+  tx: Tx,
+  orgId: string,
+  executionId: string,
+  steps: [nodeId: string, values: StepValues][],
+) {
+  await tx.insert(executionStep).values(
+    steps.map(([nodeId, values]) => ({
+      id: randomUUID(),
+      organizationId: orgId,
+      executionId,
+      nodeId,
+      ...values,
+    })),
+  );
 }
 
 /** Resolves a waiting step once: false when it was no longer waiting (already resolved). */
