@@ -1,7 +1,10 @@
 import { defineConfig } from "vitest/config";
 
-/** Files that assert the server stays responsive: they run alone, after the rest. */
-const runAlone = ["test/workflows/runaway-expressions.test.ts"];
+/**
+ * Files whose guarantees depend on timing (the server stays responsive; a short lease is
+ * renewed in time): they run alone, after the rest.
+ */
+const runAlone = ["test/workflows/runaway-expressions.test.ts", "test/workflows/lease.test.ts"];
 
 export default defineConfig({
   test: {

@@ -33,7 +33,7 @@ export function deliveryDeps(t: TestApp, overrides: Partial<WebhookDeliveryDeps>
     queue: t.deps.queue,
     now: () => clock.now,
     random: () => 0.5, // no jitter: delays are exactly the schedule's
-    timeoutMs: 10_000, // generous: the suite runs files in parallel on two cores
+    timeoutMs: 2_000,
     ...overrides,
   };
   return { deps, clock };

@@ -72,9 +72,17 @@ it("a decision through the API reaches a subscribed endpoint, signed and verifia
   );
   const deliveryId = headers["webhook-id"];
   expect(listed.body.data.map((d) => d.id)).toContain(deliveryId);
-  const detail = await api.get<{ status: string; attempt_history: { response_status: number }[] }>(
-    `/webhooks/${endpoint.body.id}/deliveries/${deliveryId}`,
-  );
+  // the worker records the attempt once the receiver has answered: wait for that record
+  const deadline = Date.now() + 10_000;
+  const detailOf = () =>
+    api.get<{ status: string; attempt_history: { response_status: number }[] }>(
+      `/webhooks/${endpoint.body.id}/deliveries/${deliveryId}`,
+    );
+  let detail = await detailOf();
+  while (detail.body.status === "pending" && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    detail = await detailOf();
+  }
   expect(detail.body.status).toBe("succeeded");
   expect(detail.body.attempt_history.map((a) => a.response_status)).toEqual([200]);
 });
