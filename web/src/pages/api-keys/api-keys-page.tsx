@@ -4,6 +4,7 @@ import { Badge } from "../../components/ui/badge.tsx";
 import { Button } from "../../components/ui/button.tsx";
 import { ConfirmDialog, Dialog } from "../../components/ui/dialog.tsx";
 import { SelectField } from "../../components/ui/field.tsx";
+import { FormActions } from "../../components/ui/form-actions.tsx";
 import { OneTimeSecret } from "../../components/ui/one-time-secret.tsx";
 import { EmptyState, ErrorState, FormError, Spinner } from "../../components/ui/states.tsx";
 import { Cell, Table } from "../../components/ui/table.tsx";
@@ -169,14 +170,7 @@ function RollDialog(props: {
           options={overlapOptions}
         />
         <FormError error={roll.error} />
-        <div className="flex justify-end gap-2">
-          <Button variant="secondary" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button type="submit" pending={roll.isPending}>
-            Roll key
-          </Button>
-        </div>
+        <FormActions submit="Roll key" onCancel={onClose} pending={roll.isPending} />
       </form>
     </Dialog>
   );

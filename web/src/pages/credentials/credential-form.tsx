@@ -1,8 +1,8 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { Button } from "../../components/ui/button.tsx";
 import { CheckboxField } from "../../components/ui/checkbox.tsx";
 import { Field, SelectField } from "../../components/ui/field.tsx";
+import { FormActions } from "../../components/ui/form-actions.tsx";
 import { FormError } from "../../components/ui/states.tsx";
 import { toast } from "../../components/ui/toast.tsx";
 import { api } from "../../lib/trpc.ts";
@@ -159,14 +159,11 @@ export function CredentialForm({ types, credential, onDone }: Props) {
         </fieldset>
       )}
       <FormError error={save.error} />
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" onClick={onDone}>
-          Cancel
-        </Button>
-        <Button type="submit" pending={save.isPending}>
-          {credential ? "Save changes" : "Create credential"}
-        </Button>
-      </div>
+      <FormActions
+        submit={credential ? "Save changes" : "Create credential"}
+        onCancel={onDone}
+        pending={save.isPending}
+      />
     </form>
   );
 }

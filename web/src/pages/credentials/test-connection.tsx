@@ -1,7 +1,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
-import { Button } from "../../components/ui/button.tsx";
 import { Field } from "../../components/ui/field.tsx";
+import { FormActions } from "../../components/ui/form-actions.tsx";
 import { FormError } from "../../components/ui/states.tsx";
 import { api } from "../../lib/trpc.ts";
 import type { Credential, CredentialType } from "./credentials-api.ts";
@@ -59,14 +59,12 @@ export function TestConnection({
         )}
       </div>
       <FormError error={test.error} />
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" onClick={onClose}>
-          Close
-        </Button>
-        <Button type="submit" pending={test.isPending}>
-          Test connection
-        </Button>
-      </div>
+      <FormActions
+        submit="Test connection"
+        onCancel={onClose}
+        cancel="Close"
+        pending={test.isPending}
+      />
     </form>
   );
 }

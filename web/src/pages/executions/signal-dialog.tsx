@@ -1,8 +1,8 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { Button } from "../../components/ui/button.tsx";
 import { Dialog } from "../../components/ui/dialog.tsx";
 import { Field } from "../../components/ui/field.tsx";
+import { FormActions } from "../../components/ui/form-actions.tsx";
 import { FormError } from "../../components/ui/states.tsx";
 import { toast } from "../../components/ui/toast.tsx";
 import { api } from "../../lib/trpc.ts";
@@ -70,14 +70,7 @@ function SignalForm({
         error={parseError}
       />
       <FormError error={signal.error} />
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" onClick={onDone}>
-          Cancel
-        </Button>
-        <Button type="submit" pending={signal.isPending}>
-          Send signal
-        </Button>
-      </div>
+      <FormActions submit="Send signal" onCancel={onDone} pending={signal.isPending} />
     </form>
   );
 }

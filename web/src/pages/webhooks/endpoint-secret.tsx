@@ -3,6 +3,7 @@ import { useState } from "react";
 import { Button } from "../../components/ui/button.tsx";
 import { ConfirmDialog, Dialog } from "../../components/ui/dialog.tsx";
 import { SelectField } from "../../components/ui/field.tsx";
+import { FormActions } from "../../components/ui/form-actions.tsx";
 import { OneTimeSecret } from "../../components/ui/one-time-secret.tsx";
 import { FormError } from "../../components/ui/states.tsx";
 import { usePermissions } from "../../lib/permissions.ts";
@@ -103,14 +104,11 @@ export function EndpointSecret({ endpoint }: { endpoint: Endpoint }) {
             options={graceOptions}
           />
           <FormError error={rotate.error} />
-          <div className="flex justify-end gap-2">
-            <Button variant="secondary" onClick={() => setRotating(false)}>
-              Cancel
-            </Button>
-            <Button type="submit" pending={rotate.isPending}>
-              Rotate secret
-            </Button>
-          </div>
+          <FormActions
+            submit="Rotate secret"
+            onCancel={() => setRotating(false)}
+            pending={rotate.isPending}
+          />
         </form>
       </Dialog>
       <Dialog

@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from "react";
-import { Button } from "../../../components/ui/button.tsx";
 import { Dialog } from "../../../components/ui/dialog.tsx";
 import { SelectField } from "../../../components/ui/field.tsx";
+import { FormActions } from "../../../components/ui/form-actions.tsx";
 import type { FlowNode } from "./definition-graph.ts";
 
 const label = (node: FlowNode) => node.data.node.name || node.id;
@@ -50,12 +50,7 @@ export function ConnectDialog({
             onChange={(e) => setTarget(e.target.value)}
             options={targets.map((n) => ({ value: n.id, label: label(n) }))}
           />
-          <div className="flex justify-end gap-2">
-            <Button variant="secondary" onClick={() => onOpenChange(false)}>
-              Cancel
-            </Button>
-            <Button type="submit">Connect</Button>
-          </div>
+          <FormActions submit="Connect" onCancel={() => onOpenChange(false)} />
         </form>
       )}
     </Dialog>

@@ -1,8 +1,8 @@
 import { useMutation } from "@tanstack/react-query";
 import { useNavigate } from "@tanstack/react-router";
 import { useState } from "react";
-import { Button } from "../../../components/ui/button.tsx";
 import { Dialog } from "../../../components/ui/dialog.tsx";
+import { FormActions } from "../../../components/ui/form-actions.tsx";
 import { FormError } from "../../../components/ui/states.tsx";
 import { toast } from "../../../components/ui/toast.tsx";
 import { api } from "../../../lib/trpc.ts";
@@ -66,14 +66,7 @@ function RunForm({ workflowId, onCancel }: { workflowId: string; onCancel: () =>
         error={parseError}
       />
       <FormError error={run.error} />
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" onClick={onCancel}>
-          Cancel
-        </Button>
-        <Button type="submit" pending={run.isPending}>
-          Run now
-        </Button>
-      </div>
+      <FormActions submit="Run now" onCancel={onCancel} pending={run.isPending} />
     </form>
   );
 }

@@ -1,8 +1,8 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useNavigate } from "@tanstack/react-router";
 import { useId, useState } from "react";
-import { Button } from "../../../components/ui/button.tsx";
 import { Field } from "../../../components/ui/field.tsx";
+import { FormActions } from "../../../components/ui/form-actions.tsx";
 import { FormError } from "../../../components/ui/states.tsx";
 import { toast } from "../../../components/ui/toast.tsx";
 import { api } from "../../../lib/trpc.ts";
@@ -35,14 +35,7 @@ export function CreateWorkflowForm({ onCancel }: { onCancel: () => void }) {
       <Field label="Name" required value={name} onChange={(e) => setName(e.target.value)} />
       <DescriptionField value={description} onChange={setDescription} />
       <FormError error={create.error} />
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" onClick={onCancel}>
-          Cancel
-        </Button>
-        <Button type="submit" pending={create.isPending}>
-          Create workflow
-        </Button>
-      </div>
+      <FormActions submit="Create workflow" onCancel={onCancel} pending={create.isPending} />
     </form>
   );
 }
@@ -84,14 +77,12 @@ export function RenameWorkflowForm({
       <Field label="Name" required value={name} onChange={(e) => setName(e.target.value)} />
       <DescriptionField value={description} onChange={setDescription} />
       <FormError error={update.error} />
-      <div className="flex justify-end gap-2">
-        <Button variant="secondary" onClick={onDone}>
-          Cancel
-        </Button>
-        <Button type="submit" pending={update.isPending} disabled={unchanged}>
-          Save
-        </Button>
-      </div>
+      <FormActions
+        submit="Save"
+        onCancel={onDone}
+        pending={update.isPending}
+        disabled={unchanged}
+      />
     </form>
   );
 }
