@@ -73,6 +73,9 @@ describe("the workflow editor", () => {
     await panel.getByRole("button", { name: "Add to fields" }).click();
     await panel.getByLabel("fields name 1").fill("greeting");
     await panel.getByLabel("fields.greeting").fill("{{ trigger.body.name }}");
+    // the edited field's problem is gone from the node before the next save checks it again
+    await graphNode(page, "transform").and(page.locator(":not([data-invalid])")).waitFor();
+    await refusal.waitFor({ state: "detached" });
     await page.getByRole("button", { name: "Save", exact: true }).click();
     const secretDialog = page.getByRole("dialog", { name: "Webhook URL" });
     const hookUrl = await secretDialog.getByLabel("Webhook URL", { exact: true }).inputValue();

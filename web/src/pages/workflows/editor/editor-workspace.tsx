@@ -16,7 +16,7 @@ import {
 } from "./editor-api.ts";
 import { EditorCanvas } from "./editor-canvas.tsx";
 import { NodePalette } from "./node-palette.tsx";
-import { panelIssue, problemsOf, SaveProblems } from "./save-problems.tsx";
+import { panelIssue, problemsOf, SaveProblems, unresolvedProblems } from "./save-problems.tsx";
 import { UnsavedChangesGuard } from "./unsaved-changes-guard.tsx";
 import { useEditorGraph } from "./use-editor-graph.ts";
 import { VersionHistory } from "./version-history.tsx";
@@ -227,7 +227,10 @@ export function EditorWorkspace({
                 nodeType={selectedType}
                 errors={(problemsByNode.get(selected.id) ?? []).map(panelIssue)}
                 readOnly={readOnly}
-                onChange={graph.updateNode}
+                onChange={(node) => {
+                  setProblems((current) => unresolvedProblems(current, selected.data.node, node));
+                  graph.updateNode(node);
+                }}
                 onClose={() => graph.select(null)}
               />
             </div>

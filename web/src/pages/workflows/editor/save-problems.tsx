@@ -15,6 +15,30 @@ export const panelIssue = (problem: DefinitionProblem) => ({
   message: problem.message,
 });
 
+/** The value at a problem's path (`parameters.headers.Authorization`, `notify.to[0]`). */
+function valueAt(node: unknown, path: string): unknown {
+  let value = node;
+  for (const key of path.split(/[.[\]]+/).filter(Boolean)) {
+    if (typeof value !== "object" || value === null) return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
+
+/**
+ * The problems still standing after a node was edited: one whose field changed is dropped
+ * (the next save checks it again), as is a problem of the whole node once anything in it did.
+ */
+export function unresolvedProblems(
+  problems: DefinitionProblem[],
+  before: { id: string },
+  after: { id: string },
+): DefinitionProblem[] {
+  const same = (path: string) =>
+    JSON.stringify(valueAt(before, path)) === JSON.stringify(valueAt(after, path));
+  return problems.filter((p) => p.nodeId !== after.id || same(p.path ?? ""));
+}
+
 /** Why the last save was refused; a problem on a node selects that node when chosen. */
 export function SaveProblems({
   problems,
