@@ -48,16 +48,13 @@ describe("a workflow with a human review", () => {
     await palette.getByRole("button", { name: "Add Transform" }).click(); // on "approved"
     await configureBranch(page, "On approved", "approved");
     await page.getByRole("button", { name: "Close node settings" }).click();
-    await palette.getByRole("button", { name: "Add Transform" }).click(); // not connected
+    // added after the review again: on its first port that leads nowhere yet, "rejected"
+    await page.getByRole("button", { name: "Fit view" }).click();
+    await graphNode(page, "review").click();
+    await palette.getByRole("button", { name: "Add Transform" }).click();
     await configureBranch(page, "On rejected", "rejected");
     await page.getByRole("button", { name: "Close node settings" }).click();
     await page.getByRole("button", { name: "Fit view" }).click();
-    await graphNode(page, "review").click();
-    await page.getByRole("button", { name: "Connect…" }).click();
-    const connect = page.getByRole("dialog", { name: "Connect review" });
-    await connect.getByLabel("Output").selectOption("rejected");
-    await connect.getByLabel("To node").selectOption({ label: "On rejected" });
-    await connect.getByRole("button", { name: "Connect" }).click();
     await page.getByRole("button", { name: "Save", exact: true }).click();
     await page.getByText("Version 1", { exact: true }).waitFor();
     await screenshot(page, "review-workflow-editor");

@@ -48,7 +48,10 @@ export function useEditorGraph(
       edges: g.edges.map((e) => ({ ...e, selected: false })),
     }));
 
-  /** Adds a node of `type`, connected from the selected node's first port, and selects it. */
+  /**
+   * Adds a node of `type`, connected from the selected node's first port that leads nowhere
+   * yet (so adding twice after an `if` fills true, then false), and selects it.
+   */
   const addNode = (type: NodeTypeInfo) => {
     const after = selectedNodes.length === 1 ? selectedNodes[0] : undefined;
     const id = newNodeId(type.type, new Set(nodes.map((n) => n.id)));
@@ -59,7 +62,9 @@ export function useEditorGraph(
       selected: true,
       data: { node: { id, type: type.type, parameters: {} }, nodeType: type },
     };
-    const port = after?.data.nodeType?.ports[0];
+    const ports = after?.data.nodeType?.ports ?? [];
+    const used = new Set(edges.filter((e) => e.source === after?.id).map((e) => e.sourceHandle));
+    const port = ports.find((p) => !used.has(p)) ?? ports[0];
     const link =
       after && port && type.kind !== "trigger"
         ? [toFlowEdge({ from: after.id, to: id, port })]
