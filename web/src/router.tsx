@@ -3,7 +3,9 @@ import {
   createRootRouteWithContext,
   createRoute,
   createRouter,
+  lazyRouteComponent,
   Outlet,
+  type RouteComponent,
   redirect,
 } from "@tanstack/react-router";
 import { Toaster } from "./components/ui/toast.tsx";
@@ -21,7 +23,6 @@ import { SignInPage } from "./pages/auth/sign-in.tsx";
 import { SignUpPage } from "./pages/auth/sign-up.tsx";
 import { EmailVerifiedPage, VerifyEmailPage } from "./pages/auth/verify-email.tsx";
 import { CredentialsPage } from "./pages/credentials/credentials-page.tsx";
-import { ExecutionDetailPage } from "./pages/executions/execution-detail.tsx";
 import { ExecutionsPage, executionsSearch } from "./pages/executions/executions-page.tsx";
 import { AcceptInvitationPage } from "./pages/invitations/accept.tsx";
 import { MembersPage } from "./pages/members/members-page.tsx";
@@ -30,7 +31,6 @@ import { ReviewsPage } from "./pages/reviews/reviews-page.tsx";
 import { RetentionPage } from "./pages/settings/retention-page.tsx";
 import { EndpointDetailPage } from "./pages/webhooks/endpoint-detail.tsx";
 import { WebhooksPage } from "./pages/webhooks/webhooks-page.tsx";
-import { WorkflowEditorPage } from "./pages/workflows/editor/workflow-editor-page.tsx";
 import { WorkflowsPage } from "./pages/workflows/list/workflows-page.tsx";
 
 const rootRoute = createRootRouteWithContext<{ queryClient: QueryClient }>()({
@@ -127,7 +127,7 @@ const accountRoute = createRoute({
 
 // Organization pages: need an active organization (else: choose or create one).
 const orgRoute = createRoute({ getParentRoute: () => appRoute, id: "org", component: OrgGate });
-const orgPage = <TPath extends string>(path: TPath, component: () => React.ReactNode) =>
+const orgPage = <TPath extends string>(path: TPath, component: RouteComponent) =>
   createRoute({ getParentRoute: () => orgRoute, path, component });
 
 // Filters in the address, so one workflow's executions can be linked to.
@@ -137,6 +137,17 @@ const executionsRoute = createRoute({
   validateSearch: executionsSearch,
   component: ExecutionsPage,
 });
+
+// The editor and the execution viewer draw graphs with React Flow: loaded when first opened,
+// so the rest of the console starts without it.
+const WorkflowEditorPage = lazyRouteComponent(
+  () => import("./pages/workflows/editor/workflow-editor-page.tsx"),
+  "WorkflowEditorPage",
+);
+const ExecutionDetailPage = lazyRouteComponent(
+  () => import("./pages/executions/execution-detail.tsx"),
+  "ExecutionDetailPage",
+);
 
 // `?version=N` opens an older version of the workflow read-only.
 const workflowEditorRoute = createRoute({
