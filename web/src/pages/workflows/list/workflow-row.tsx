@@ -82,10 +82,11 @@ export function WorkflowRow({
         <SharingBadge mode={workflow.sharingMode} defaultLevel={workflow.defaultLevel} />
       </Cell>
       <Cell>
-        <div className="flex flex-wrap gap-1">
+        <div className="flex gap-0.5 whitespace-nowrap">
           {has("workflow:run") && workflow.currentVersion && (
             <Button
               variant="ghost"
+              className="px-2!"
               aria-label={`Run ${workflow.name}`}
               onClick={() => setOpen("run")}
             >
@@ -96,13 +97,14 @@ export function WorkflowRow({
             to="/executions"
             search={{ workflowId: workflow.id }}
             aria-label={`Executions of ${workflow.name}`}
-            className="rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100"
+            className="rounded-md px-2 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100"
           >
             Executions
           </Link>
           {has("workflow:edit") && (
             <Button
               variant="ghost"
+              className="px-2!"
               aria-label={`Rename ${workflow.name}`}
               onClick={() => setOpen("rename")}
             >
@@ -112,6 +114,7 @@ export function WorkflowRow({
           {has("workflow:share") && (
             <Button
               variant="ghost"
+              className="px-2!"
               aria-label={`Share ${workflow.name}`}
               onClick={() => setOpen("share")}
             >
@@ -121,6 +124,7 @@ export function WorkflowRow({
           {has("workflow:delete") && (
             <Button
               variant="ghost"
+              className="px-2!"
               aria-label={`Delete ${workflow.name}`}
               onClick={() => setOpen("delete")}
             >
