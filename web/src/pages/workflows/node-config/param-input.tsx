@@ -1,6 +1,5 @@
 import { useId, useState } from "react";
 import { containsTemplate } from "../../../../../src/modules/workflows/expressions/template.ts";
-import { Button } from "../../../components/ui/button.tsx";
 import { KeyValueInput, ListInput } from "./collection-inputs.tsx";
 import {
   control,
@@ -12,6 +11,7 @@ import {
 } from "./field-shell.tsx";
 import { JsonInput } from "./json-input.tsx";
 import { childPath, fits, isRecord, type ParamField, type ParamSpec } from "./parameter-schema.ts";
+import { AnyInput, asNumber, NumberInput } from "./scalar-inputs.tsx";
 import { TextInput } from "./text-input.tsx";
 
 export interface ParamInputProps {
@@ -21,12 +21,6 @@ export interface ParamInputProps {
   value: unknown;
   /** undefined removes the parameter (its default applies). */
   onChange: (value: unknown) => void;
-}
-
-/** Typed text as a number when it is one; else as text (an expression, or a typo the save names). */
-function asNumber(text: string): number | string | undefined {
-  const number = Number(text);
-  return text.trim() === "" ? undefined : Number.isFinite(number) ? number : text;
 }
 
 function hintOf(spec: ParamSpec) {
@@ -273,48 +267,6 @@ function Group({
   );
 }
 
-/** A number, or an expression that yields one when the node runs. */
-function NumberInput({
-  id,
-  integer,
-  required,
-  value,
-  placeholder,
-  onChange,
-  describedBy: described,
-  invalid,
-}: {
-  id: string;
-  integer: boolean;
-  required: boolean;
-  value: number | string | undefined;
-  placeholder?: string;
-  onChange: (value: unknown) => void;
-  describedBy?: string;
-  invalid: boolean;
-}) {
-  const { readOnly } = useParamForm();
-  // The text as typed ("2.", "-"), which the number alone would lose.
-  const [text, setText] = useState(value === undefined ? "" : String(value));
-  return (
-    <input
-      id={id}
-      className={control}
-      inputMode={integer ? "numeric" : "decimal"}
-      disabled={readOnly}
-      value={text}
-      placeholder={placeholder}
-      onChange={(e) => {
-        setText(e.target.value);
-        onChange(asNumber(e.target.value));
-      }}
-      aria-describedby={described}
-      aria-invalid={invalid || undefined}
-      aria-required={required || undefined}
-    />
-  );
-}
-
 /** A union of objects picked by a tag (a review's `notify.channel`), or none when optional. */
 function VariantsInput({
   id,
@@ -365,56 +317,5 @@ function VariantsInput({
         />
       )}
     </Group>
-  );
-}
-
-/** Any JSON value: text by default (usually an expression), or JSON when switched. */
-function AnyInput({
-  id,
-  label,
-  required,
-  hint,
-  errors,
-  value,
-  onChange,
-}: {
-  id: string;
-  label: string;
-  required: boolean;
-  hint?: string;
-  errors: string[];
-  value: unknown;
-  onChange: (value: unknown) => void;
-}) {
-  const { readOnly } = useParamForm();
-  const [asJson, setAsJson] = useState(value !== undefined && typeof value !== "string");
-  return (
-    <FieldShell id={id} label={label} required={required} hint={hint} errors={errors}>
-      {asJson ? (
-        <JsonInput id={id} value={value} onChange={onChange} invalid={errors.length > 0} />
-      ) : (
-        <TextInput
-          id={id}
-          multiline={false}
-          expressions
-          required={required}
-          value={typeof value === "string" ? value : ""}
-          onChange={(text) => onChange(text === "" && !required ? undefined : text)}
-          describedBy={describedBy(id, Boolean(hint), errors)}
-          invalid={errors.length > 0}
-        />
-      )}
-      {!readOnly && (
-        <Button
-          variant="ghost"
-          className="px-1 py-0.5 text-xs"
-          disabled={asJson && value !== undefined && typeof value !== "string"}
-          onClick={() => setAsJson(!asJson)}
-          aria-describedby={`${id}-label`}
-        >
-          {asJson ? "Edit as text" : "Edit as JSON"}
-        </Button>
-      )}
-    </FieldShell>
   );
 }
