@@ -12,3 +12,13 @@ export function isUnauthorized(error: unknown): boolean {
   if (isApiError(error)) return error.data?.httpStatus === 401;
   return error instanceof AuthError && error.status === 401;
 }
+
+/** True when the API refused the request itself (4xx): asking again gets the same answer. */
+export function isClientError(error: unknown): boolean {
+  const status = isApiError(error)
+    ? error.data?.httpStatus
+    : error instanceof AuthError
+      ? error.status
+      : undefined;
+  return status !== undefined && status >= 400 && status < 500;
+}

@@ -1,6 +1,6 @@
 import { MutationCache, QueryCache, QueryClient } from "@tanstack/react-query";
 import { toast } from "../components/ui/toast.tsx";
-import { errorMessage, isUnauthorized } from "./errors.ts";
+import { errorMessage, isClientError, isUnauthorized } from "./errors.ts";
 
 declare module "@tanstack/react-query" {
   interface Register {
@@ -29,7 +29,9 @@ export function createQueryClient(onUnauthorized: () => void) {
     defaultOptions: {
       queries: {
         staleTime: 10_000,
-        retry: (count, error) => !isUnauthorized(error) && count < 1,
+        // A refusal (4xx) answers the same the second time: show it at once, retry only
+        // what may pass on another try (network, 5xx).
+        retry: (count, error) => !isClientError(error) && count < 1,
       },
     },
   });
