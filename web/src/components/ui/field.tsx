@@ -49,21 +49,29 @@ export function Field({
   );
 }
 
-/** A labelled select with plain options. */
+/**
+ * A labelled select with plain options. `hideLabel` keeps the label for screen readers only,
+ * for a select in a table row whose column header already says what it is.
+ */
 export function SelectField({
   label,
   options,
   id,
+  hideLabel = false,
   ...select
 }: {
   label: string;
   options: readonly { value: string; label: string }[];
+  hideLabel?: boolean;
 } & SelectHTMLAttributes<HTMLSelectElement>) {
   const generated = useId();
   const fieldId = id ?? generated;
   return (
     <div className="space-y-1">
-      <Label.Root htmlFor={fieldId} className="block text-sm font-medium text-slate-700">
+      <Label.Root
+        htmlFor={fieldId}
+        className={hideLabel ? "sr-only" : "block text-sm font-medium text-slate-700"}
+      >
         {label}
       </Label.Root>
       <select id={fieldId} className={control} {...select}>

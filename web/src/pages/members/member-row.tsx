@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import type { Role } from "../../../../src/access/statements.ts";
+import { ownerOnlyRoles, type Role } from "../../../../src/access/statements.ts";
 import { Button } from "../../components/ui/button.tsx";
 import { ConfirmDialog } from "../../components/ui/dialog.tsx";
 import { SelectField } from "../../components/ui/field.tsx";
@@ -23,12 +23,18 @@ type Pending = "remove" | "transfer" | null;
 
 /** One member with the controls the viewer's role allows (the server decides again). */
 export function MemberRow({ member }: { member: Member }) {
-  const { can } = usePermissions();
+  const { can, role: myRole } = usePermissions();
   const { data: me } = useQuery(meQuery);
   const queryClient = useQueryClient();
   const [confirm, setConfirm] = useState<Pending>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: ["members.list"] });
   const isMe = member.userId === me?.userId;
+  // Only an OWNER may act on an OWNER or grant that role (the server refuses anyone else).
+  const isOwner = myRole === "OWNER";
+  const mayManage = !isMe && (isOwner || !ownerOnlyRoles.includes(member.role as Role));
+  const assignable = roleOptions.filter(
+    (option) => isOwner || !ownerOnlyRoles.includes(option.value),
+  );
 
   const updateRole = useMutation({
     mutationFn: (role: string) =>
@@ -61,13 +67,14 @@ export function MemberRow({ member }: { member: Member }) {
       <Cell>{member.name}</Cell>
       <Cell>{member.email}</Cell>
       <Cell>
-        {can("member:update_role") && !isMe ? (
+        {can("member:update_role") && mayManage ? (
           <SelectField
             label={`Role of ${member.email}`}
+            hideLabel
             value={member.role}
             disabled={updateRole.isPending}
             onChange={(e) => updateRole.mutate(e.target.value)}
-            options={roleOptions}
+            options={assignable}
           />
         ) : (
           member.role.toLowerCase()
@@ -75,7 +82,7 @@ export function MemberRow({ member }: { member: Member }) {
       </Cell>
       <Cell>
         <div className="flex gap-2">
-          {can("member:remove") && !isMe && (
+          {can("member:remove") && mayManage && (
             <Button
               variant="ghost"
               aria-label={`Remove ${member.email}`}
