@@ -91,6 +91,38 @@ describe("hourly invitation limits", () => {
     expect(refused.error.data.details).toMatchObject({ limit: "invitations_per_inviter_per_hour" });
   });
 
+  it("invitations sent at the same moment are counted one after another: none passes a limit", async () => {
+    // (Counted outside the insert's transaction, most of these passed on PostgreSQL.)
+    // one address invited by many organizations at once
+    const email = uniqueEmail("burst");
+    const owners = await Promise.all(
+      Array.from({ length: 8 }, async (_, i) => (await orgOwner(t, `Burst ${i}`)).client),
+    );
+    const answers = await Promise.all(
+      owners.map((owner) => owner.post("/trpc/invitations.create", { email, role: "PARTICIPANT" })),
+    );
+    const statuses = answers.map((res) => res.status);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(INVITATION_LIMITS.perAddress);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(8 - INVITATION_LIMITS.perAddress);
+    expect(mailsTo(email)).toBe(INVITATION_LIMITS.perAddress);
+
+    // one organization inviting past its hourly number at once
+    const { client: bulk } = await orgOwner(t, "Burst Bulk Org");
+    const extra = 10;
+    const bulkAnswers = await Promise.all(
+      Array.from({ length: INVITATION_LIMITS.perOrganization + extra }, () =>
+        bulk.post("/trpc/invitations.create", {
+          email: uniqueEmail("burst-bulk"),
+          role: "REVIEWER",
+        }),
+      ),
+    );
+    expect(bulkAnswers.filter((res) => res.status === 200)).toHaveLength(
+      INVITATION_LIMITS.perOrganization,
+    );
+    expect(bulkAnswers.filter((res) => res.status === 429)).toHaveLength(extra);
+  });
+
   it("invitations older than an hour no longer count", async () => {
     const { client: owner } = await orgOwner(t, "Patient Org");
     const email = uniqueEmail("later");

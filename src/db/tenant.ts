@@ -1,15 +1,20 @@
 import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/node-postgres";
 import pg from "pg";
-import type { Db, Tx } from "./client.ts";
+import type { Db, Queryable, Tx } from "./client.ts";
 import * as schema from "./schema/index.ts";
 
 /**
  * Runs `fn` in a transaction as the non-superuser role `fluxo_app` with `app.org_id` set to
  * the organization: row-level security then hides every other tenant's rows, even from a
- * query that forgets its filter. Both settings end with the transaction.
+ * query that forgets its filter. Both settings end with the transaction. Given a transaction,
+ * it runs in a savepoint of it, and the settings hold until that outer transaction ends.
  */
-export function withTenant<T>(db: Db, orgId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+export function withTenant<T>(
+  db: Queryable,
+  orgId: string,
+  fn: (tx: Tx) => Promise<T>,
+): Promise<T> {
   const pool = (db as unknown as { $client?: unknown }).$client;
   if (pool instanceof pg.Pool && SAFE_ORG_ID.test(orgId)) return pooledTenant(pool, orgId, fn);
   return db.transaction(async (tx) => {

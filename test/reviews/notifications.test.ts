@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startEngineWorkers } from "../../src/modules/workflows/engine/worker.ts";
+import { REVIEW_MAIL_SUBJECT } from "../../src/modules/workflows/nodes/review-notify.ts";
 import { startTestApp, TEST_BASE_URL, type TestApp } from "../helpers/app.ts";
 import type { TestClient } from "../helpers/client.ts";
 import { dbRows } from "../helpers/orgs.ts";
@@ -44,7 +45,8 @@ it("e-mails each recipient the review link and their own single-use approve/reje
   await waitForExecution(owner, executionId, ["waiting"]);
 
   const mail = await t.smtp.lastTo(reviewerEmail);
-  expect(mail.subject).toBe("Review requested: Ship release 1.2?");
+  expect(mail.subject).toBe(REVIEW_MAIL_SUBJECT);
+  expect(mail.text.split("\n")[0]).toBe('Review requested: "Ship release 1.2?"');
   const links = [...mail.text.matchAll(/https?:\/\/\S+/g)].map((m) => m[0]);
   const review = links.find((l) => l.startsWith(`${TEST_BASE_URL}/r/`));
   const quick = links.filter((l) => l.startsWith(`${TEST_BASE_URL}/q/`));
@@ -79,6 +81,35 @@ it("e-mails each recipient the review link and their own single-use approve/reje
     items: { executionId: string; status: string }[];
   }>("reviews.list");
   expect(reviews.find((r) => r.executionId === executionId)?.status).toBe("approved");
+});
+
+it("keeps the title, which a trigger's sender may choose, out of the subject; the body quotes it on its own line", async () => {
+  const wf = await workflowWith(owner, {
+    nodes: [
+      { id: "start", type: "webhook_trigger" },
+      {
+        id: "ask",
+        type: "review",
+        parameters: {
+          title: "{{ trigger.body.title }}",
+          notify: { channel: "email", to: [reviewerEmail] },
+        },
+      },
+    ],
+    edges: [{ from: "start", to: "ask" }],
+  });
+  const title = 'Your account is locked\r\nBcc: all@example.com\u202e "call us"';
+  const res = await t.client().post(`/hooks/${wf.id}/${wf.webhookSecret}`, { title });
+  expect(res.status).toBe(202);
+  const { executionId } = (await res.json()) as { executionId: string };
+  await waitForExecution(owner, executionId, ["waiting"]);
+
+  const mail = await t.smtp.lastTo(reviewerEmail);
+  expect(mail.subject).toBe(REVIEW_MAIL_SUBJECT);
+  expect(mail.text.split("\n")[0]).toBe(
+    "Review requested: \"Your account is locked Bcc: all@example.com 'call us'\"",
+  );
+  expect(mail.to).toEqual([reviewerEmail]);
 });
 
 it("refuses to e-mail people outside the organization without an smtp credential", async () => {

@@ -1,6 +1,6 @@
-import type { Db } from "../../db/client.ts";
+import type { Tx } from "../../db/client.ts";
 import { AppError } from "../../lib/errors.ts";
-import { countRecentInvitations } from "./repo.ts";
+import { countRecentInvitations, lockInvitationCounters } from "./repo.ts";
 
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -15,13 +15,19 @@ export const INVITATION_LIMITS = {
   perInviter: 100,
 } as const;
 
-/** Refuses (429, naming the limit) an invitation that would pass one of the hourly limits. */
+/**
+ * Refuses (429, naming the limit) an invitation that would pass one of the hourly limits.
+ * `tx` must be an outer transaction (no tenant role: the address and inviter span
+ * organizations) that goes on to insert the invitation: concurrent invitations sharing a
+ * counter wait for it to end, so requests sent at the same moment cannot all pass.
+ */
 export async function assertInvitationAllowed(
-  db: Db,
+  tx: Tx,
   by: { orgId: string; email: string; inviterId: string },
   now = new Date(),
 ) {
-  const recent = await countRecentInvitations(db, by, new Date(now.getTime() - HOUR_MS));
+  await lockInvitationCounters(tx, by);
+  const recent = await countRecentInvitations(tx, by, new Date(now.getTime() - HOUR_MS));
   const checks = [
     {
       used: recent.organization,

@@ -30,42 +30,45 @@ export async function inviteMember(
   authorize(ctx, "member:invite");
   const { email, role } = inviteInput.parse(input);
   assertMayManageRole(ctx, { newRole: role });
-  await assertInvitationAllowed(ctx.db, { orgId: ctx.orgId, email, inviterId: ctx.userId });
   const token = newToken();
   const id = randomUUID();
   const expiresAt = new Date(Date.now() + INVITATION_TTL_MS);
-  const org = await withTenant(ctx.db, ctx.orgId, async (tx) => {
-    const [existing] = await tx
-      .select({ id: member.id })
-      .from(member)
-      .innerJoin(userTable, eq(userTable.id, member.userId))
-      .where(and(eq(member.organizationId, ctx.orgId), eq(userTable.email, email)));
-    if (existing) throw conflict(`${email} is already a member`);
-    await repo.retireExpiredInvitations(tx, ctx.orgId, email);
-    const [created] = await tx
-      .insert(invitation)
-      .values({
-        id,
-        organizationId: ctx.orgId,
-        email,
-        role,
-        tokenHash: hashToken(token),
-        invitedBy: ctx.userId,
-        expiresAt,
-      })
-      // the partial unique index allows one pending invitation per address
-      .onConflictDoNothing()
-      .returning({ id: invitation.id });
-    if (!created) {
-      throw conflict(`${email} already has a pending invitation; revoke it to send a new one`);
-    }
-    await recordAudit(tx, ctx, {
-      action: "member.invited",
-      targetType: "invitation",
-      targetId: id,
-      metadata: { email, role },
+  // Counted and stored in one transaction: concurrent invitations wait for each other's count.
+  const org = await ctx.db.transaction(async (outer) => {
+    await assertInvitationAllowed(outer, { orgId: ctx.orgId, email, inviterId: ctx.userId });
+    return withTenant(outer, ctx.orgId, async (tx) => {
+      const [existing] = await tx
+        .select({ id: member.id })
+        .from(member)
+        .innerJoin(userTable, eq(userTable.id, member.userId))
+        .where(and(eq(member.organizationId, ctx.orgId), eq(userTable.email, email)));
+      if (existing) throw conflict(`${email} is already a member`);
+      await repo.retireExpiredInvitations(tx, ctx.orgId, email);
+      const [created] = await tx
+        .insert(invitation)
+        .values({
+          id,
+          organizationId: ctx.orgId,
+          email,
+          role,
+          tokenHash: hashToken(token),
+          invitedBy: ctx.userId,
+          expiresAt,
+        })
+        // the partial unique index allows one pending invitation per address
+        .onConflictDoNothing()
+        .returning({ id: invitation.id });
+      if (!created) {
+        throw conflict(`${email} already has a pending invitation; revoke it to send a new one`);
+      }
+      await recordAudit(tx, ctx, {
+        action: "member.invited",
+        targetType: "invitation",
+        targetId: id,
+        metadata: { email, role },
+      });
+      return repo.findOrganization(tx, ctx.orgId);
     });
-    return repo.findOrganization(tx, ctx.orgId);
   });
   const link = `${deps.baseUrl}/invitations/accept?token=${token}`;
   try {

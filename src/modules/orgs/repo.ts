@@ -181,6 +181,22 @@ export async function deleteOrganization(tx: Tx, orgId: string) {
 }
 
 /**
+ * Serializes invitations that share an organization, an address or an inviter until `tx`
+ * ends, so that each counts the ones committed before it. Locks are taken in one order (by
+ * key), so two invitations cannot deadlock.
+ */
+export async function lockInvitationCounters(
+  tx: Tx,
+  by: { orgId: string; email: string; inviterId: string },
+) {
+  const keys = [`org:${by.orgId}`, `email:${by.email}`, `inviter:${by.inviterId}`].sort();
+  const locks = keys.map(
+    (key) => sql`pg_advisory_xact_lock(hashtextextended(${`invitation:${key}`}, 0))`,
+  );
+  await tx.execute(sql`select ${sql.join(locks, sql`, `)}`);
+}
+
+/**
  * Invitations created since `since` by organization, by address (across organizations) and by
  * inviter, with the oldest of each: what the hourly invitation limits count. Revoked ones
  * count too. Run outside a tenant transaction: the address and inviter span organizations.

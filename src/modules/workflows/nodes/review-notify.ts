@@ -1,6 +1,16 @@
+import { quoteUserText } from "../../../lib/mailer.ts";
 import { sendEmail } from "./send-email.ts";
 import { slackMessage } from "./slack-message.ts";
 import type { NodeContext, RaisedReview } from "./types.ts";
+
+/** The longest title a review node takes; a notification quotes all of it. */
+export const REVIEW_TITLE_MAX_LENGTH = 300;
+
+/**
+ * The subject names no user-chosen text: the title may come from whoever sent the trigger's
+ * payload, and a subject is what a mail client shows before anything else.
+ */
+export const REVIEW_MAIL_SUBJECT = "A review is waiting for your decision on Fluxo";
 
 interface ReviewText {
   title: string;
@@ -12,7 +22,9 @@ function message(
   raised: RaisedReview,
   actions?: { approved: string; rejected: string },
 ) {
-  const lines = [review.title, "", review.body].filter((line, i) => i < 2 || line);
+  // The title is the workflow's (or its trigger payload's) text: quoted, on a line of its own.
+  const title = `Review requested: ${quoteUserText(review.title, REVIEW_TITLE_MAX_LENGTH)}`;
+  const lines = [title, "", review.body].filter((line, i) => i < 2 || line);
   if (raised.linkUrl) lines.push("", `Review it: ${raised.linkUrl}`);
   if (actions) lines.push("", `Approve: ${actions.approved}`, `Reject: ${actions.rejected}`);
   lines.push("", `Decide before ${raised.expiresAt.toISOString()}.`);
@@ -28,7 +40,6 @@ export async function notifyReviewers<P extends ReviewText>(
   channel: "email" | "slack",
   raised: RaisedReview,
 ) {
-  const { title } = ctx.parameters;
   if (channel === "slack") {
     if (!ctx.hasCredential)
       throw new Error("Slack notifications need a slack_webhook credential on the review node");
@@ -40,7 +51,7 @@ export async function notifyReviewers<P extends ReviewText>(
     const text = message(ctx.parameters, raised, actions);
     await sendEmail.run({
       ...ctx,
-      parameters: sendEmail.parameters.parse({ to, subject: `Review requested: ${title}`, text }),
+      parameters: sendEmail.parameters.parse({ to, subject: REVIEW_MAIL_SUBJECT, text }),
     });
   }
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { MAX_REVIEW_SECONDS } from "../../reviews/inputs.ts";
 import { reviewWaitKey } from "../engine/wait-keys.ts";
-import { notifyReviewers } from "./review-notify.ts";
+import { notifyReviewers, REVIEW_TITLE_MAX_LENGTH } from "./review-notify.ts";
 import { defineNode } from "./types.ts";
 
 const notify = z
@@ -31,7 +31,7 @@ export const reviewNode = defineNode({
   kind: "action",
   group: "review",
   parameters: z.strictObject({
-    title: z.string().trim().min(1).max(300),
+    title: z.string().trim().min(1).max(REVIEW_TITLE_MAX_LENGTH),
     body: z.string().max(20_000).default(""),
     payload: z.record(z.string(), z.unknown()).default({}),
     assignees: z
