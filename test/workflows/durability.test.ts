@@ -56,7 +56,8 @@ describe("an execution interrupted by a crash", () => {
     await step("a", "succeeded");
     await step("b", "running");
     await exec(
-      sql`update execution set status = 'running', lease_until = now() - interval '1 second' where id = ${executionId}`,
+      sql`update execution set status = 'running', started_at = now() - interval '5 seconds',
+                 lease_until = now() - interval '1 second' where id = ${executionId}`,
     );
     return executionId;
   }

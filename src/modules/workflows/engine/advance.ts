@@ -39,7 +39,7 @@ export async function advanceExecution(
       const claimed = await repo.claimLease(tx, orgId, executionId, until, deps.orgConcurrency);
       if (claimed.claim !== "claimed") return claimed;
       // A context that cannot be loaded (author gone, grant revoked) fails the execution below.
-      const loaded = await load(tx, deps, claimed.execution).then(
+      const loaded = await load(tx, deps, claimed.execution, claimed.firstRun).then(
         (value) => ({ value }),
         (error: unknown) => ({ error }),
       );
@@ -233,7 +233,7 @@ export async function advanceExecution(
  * authority of the member who saved the version (their grants decide which credentials it
  * may use), re-read now — an author removed, demoted or ungranted since fails it safely.
  */
-async function load(tx: Tx, deps: EngineDeps, execution: repo.ExecutionRow) {
+async function load(tx: Tx, deps: EngineDeps, execution: repo.ExecutionRow, firstRun: boolean) {
   const { organizationId: orgId, id: executionId } = execution;
   const version = await loadVersion(tx, orgId, execution.workflowId, execution.version);
   if (!version) throw new Error("workflow version not found");
@@ -249,6 +249,6 @@ async function load(tx: Tx, deps: EngineDeps, execution: repo.ExecutionRow) {
     actor: { kind: "system", reason: `workflow execution ${executionId}` },
   };
   await authorizeAsset(tx, ctx, "workflow", execution.workflowId, "run");
-  const rows = await repo.listSteps(tx, orgId, executionId);
+  const rows = firstRun ? [] : await repo.listSteps(tx, orgId, executionId);
   return { execution, definition: version.definition, ctx, rows };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type { Queryable, Tx } from "../../../db/client.ts";
 import { execution, executionStep, workflowVersion } from "../../../db/schema/index.ts";
 import { reviewIdOfWaitKey } from "./wait-keys.ts";
@@ -58,7 +58,9 @@ export async function claimLease(
   id: string,
   until: Date,
   orgConcurrency: number,
-): Promise<{ claim: "claimed"; execution: ExecutionRow } | { claim: "busy" | "settled" }> {
+): Promise<
+  { claim: "claimed"; execution: ExecutionRow; firstRun: boolean } | { claim: "busy" | "settled" }
+> {
   // One claim at a time per organization, so the running count below cannot race. The count
   // is part of the update: read after the lock was granted (a statement's snapshot is taken
   // when it starts), one round trip less than asking first.
@@ -79,8 +81,16 @@ export async function claimLease(
         sql`(${runningCount(orgId)}) < ${orgConcurrency}`,
       ),
     )
-    .returning();
-  if (claimed) return { claim: "claimed", execution: claimed };
+    // started_at set by this very update (now() is the transaction's start): never advanced
+    // before, so the execution has no steps to read yet.
+    .returning({
+      ...getTableColumns(execution),
+      firstRun: sql<boolean>`${execution.startedAt} = now()`,
+    });
+  if (claimed) {
+    const { firstRun, ...row } = claimed;
+    return { claim: "claimed", execution: row, firstRun };
+  }
   const current = await findExecution(tx, orgId, id);
   return current && (current.status === "queued" || current.status === "running")
     ? { claim: "busy" }
