@@ -24,6 +24,8 @@ export interface JsonSchema {
   format?: string;
   $ref?: string;
   $defs?: Record<string, JsonSchema>;
+  /** Fluxo's extension: the field applies only when these sibling settings have these values. */
+  "x-applies-when"?: Record<string, string>;
 }
 
 const words: Record<string, string> = { url: "URL", ssl: "SSL", smtp: "SMTP", id: "ID" };

@@ -35,11 +35,15 @@ export const postgres = defineCredentialType({
     ],
     { error: () => 'must have mode "url" or "fields"' },
   ),
+  // `x-applies-when` tells a form which mode each secret field belongs to (`check` enforces it).
   secret: z.strictObject({
     connectionUrl: text(2048)
       .refine(isPostgresUrl, "must be a postgres:// or postgresql:// URL with a host")
-      .optional(),
-    password: text(1024).optional(),
+      .optional()
+      .meta({ "x-applies-when": { mode: "url" } }),
+    password: text(1024)
+      .optional()
+      .meta({ "x-applies-when": { mode: "fields" } }),
   }),
   // The password inside a connection URL can show up on its own, e.g. in a driver's message.
   revealedBy: ({ secret }) => {

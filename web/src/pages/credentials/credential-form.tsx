@@ -8,6 +8,7 @@ import { toast } from "../../components/ui/toast.tsx";
 import { api } from "../../lib/trpc.ts";
 import type { Credential, CredentialType } from "./credentials-api.ts";
 import {
+  applies,
   type FieldSpec,
   type FormValue,
   type JsonSchema,
@@ -41,7 +42,7 @@ export function CredentialForm({ types, credential, onDone }: Props) {
   const [typeId, setTypeId] = useState(credential?.type ?? types[0]?.id ?? "");
   const type = types.find((t) => t.id === typeId);
   const shape = readSettings((type?.settings ?? {}) as JsonSchema);
-  const secretFields = readSecret((type?.secret ?? {}) as JsonSchema);
+  const allSecretFields = readSecret((type?.secret ?? {}) as JsonSchema);
   const stored = (credential?.settings ?? {}) as Record<string, unknown>;
   const storedSecrets = new Set(credential?.secretFields ?? []);
 
@@ -57,6 +58,10 @@ export function CredentialForm({ types, credential, onDone }: Props) {
     Object.fromEntries(fields.map((f) => [f.key, toFormValue(f, stored[f.key])])),
   );
   const [secrets, setSecrets] = useState<Record<string, SecretEdit>>({});
+  // Only the secret fields of the chosen variant (the API refuses the others).
+  const current = { ...values, ...(discriminatorKey ? { [discriminatorKey]: variant } : {}) };
+  const secretFields = allSecretFields.filter((field) => applies(field, current));
+  const secretApplies = (key: string) => secretFields.some((field) => field.key === key);
 
   const settingsPayload = () => {
     const out: Record<string, unknown> = {};
@@ -74,7 +79,9 @@ export function CredentialForm({ types, credential, onDone }: Props) {
       const settings = settingsPayload();
       if (!credential) {
         const secret = Object.fromEntries(
-          Object.entries(secrets).flatMap(([k, e]) => (e.action === "set" ? [[k, e.value]] : [])),
+          Object.entries(secrets).flatMap(([k, e]) =>
+            e.action === "set" && secretApplies(k) ? [[k, e.value]] : [],
+          ),
         );
         return api.credentials.create.mutate({ name, type: typeId, settings, secret });
       }
@@ -82,9 +89,12 @@ export function CredentialForm({ types, credential, onDone }: Props) {
       for (const key of Object.keys(stored)) if (!(key in settings)) settings[key] = null;
       const secret: Record<string, string | null> = {};
       for (const [key, edit] of Object.entries(secrets)) {
+        if (!secretApplies(key)) continue;
         if (edit.action === "set" && edit.value !== "") secret[key] = edit.value;
         if (edit.action === "clear") secret[key] = null;
       }
+      // A stored secret of another variant no longer applies: removed, like its settings.
+      for (const key of storedSecrets) if (!secretApplies(key)) secret[key] = null;
       return api.credentials.update.mutate({
         credentialId: credential.id,
         name,

@@ -17,6 +17,8 @@ export interface FieldSpec {
   min?: number;
   max?: number;
   maxLength?: number;
+  /** Settings values this field needs (a PostgreSQL password only with mode "fields"). */
+  appliesWhen?: Record<string, string>;
 }
 
 export interface SettingsShape {
@@ -43,8 +45,13 @@ function fieldsOf(schema: JsonSchema, skip?: string): FieldSpec[] {
       min: property.minimum,
       max: property.maximum,
       maxLength: property.maxLength,
+      appliesWhen: property["x-applies-when"],
     }));
 }
+
+/** Whether a field applies to these settings (always, unless it names the values it needs). */
+export const applies = (field: FieldSpec, settings: Record<string, unknown>): boolean =>
+  Object.entries(field.appliesWhen ?? {}).every(([key, value]) => settings[key] === value);
 
 export function readSettings(schema: JsonSchema): SettingsShape {
   const variants = schema.oneOf ?? schema.anyOf;
