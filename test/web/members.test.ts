@@ -11,7 +11,10 @@ beforeAll(async () => {
 afterAll(() => web?.close());
 
 const openMembers = async (page: Page) => {
-  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Members" }).click();
+  await page
+    .getByRole("navigation", { name: "Main" })
+    .getByRole("link", { name: "Members" })
+    .click();
   await page.getByRole("heading", { name: "Members", level: 1 }).waitFor();
 };
 const membersTable = (page: Page) => page.getByRole("table", { name: "Members" });
@@ -40,13 +43,13 @@ describe("members in the browser", () => {
       "reviewer",
     ]);
     await participantRole.selectOption("REVIEWER");
-    await page.getByText(`${participant.email} is now reviewer`).waitFor();
+    await page.getByText(`${participant.email} is now reviewer`, { exact: true }).waitFor();
     await page.getByRole("button", { name: `Remove ${reviewer.email}` }).click();
     await page
       .getByRole("dialog", { name: `Remove ${reviewer.email}?` })
       .getByRole("button", { name: "Remove" })
       .click();
-    await page.getByText(`Removed ${reviewer.email}`).waitFor();
+    await page.getByText(`Removed ${reviewer.email}`, { exact: true }).waitFor();
     expect(await memberRow(page, reviewer.email).count()).toBe(0);
     await screenshot(page, "members-admin");
 
