@@ -13,15 +13,18 @@
  *   latency is that of a loaded system, not of a backlog.
  * - Completion is read by the instance: one primary-key query every 10 ms for the executions
  *   the clients wait for; latency = `finished_at` − the moment the POST was sent (same clock).
- * - Per execution: statements the instance sent (counted in its node-postgres client: the
- *   server has no pg_stat_statements), CPU of the PostgreSQL backends serving the database and
+ * - Per execution: statements the instance sent (counted in its node-postgres client, so the
+ *   figure needs no server extension), CPU of the PostgreSQL backends serving the database and
  *   CPU of the instance with its expression workers (/proc/<pid>/stat, sampled).
+ * - When the server preloads pg_stat_statements, each row also prints the statements that
+ *   took most of PostgreSQL's execution time during the measured run.
  *
  * Environment: BENCH_STORED (stored executions per row, default 0,20000,100000),
  * BENCH_EXECUTIONS (measured per row, default 3000), BENCH_WARMUP (200), BENCH_CONCURRENCY (32),
  * BENCH_POSTGRES_URL (postgres://postgres@127.0.0.1:5432/postgres), BENCH_PGLITE=1 (adds a row
  * on embedded PGlite, empty), BENCH_CPU_PROF (a directory: write the instance's CPU profiles),
- * BENCH_TOP_STATEMENTS=1 (each instance prints its most frequent statements),
+ * BENCH_TOP_STATEMENTS=1 (each instance prints its most frequent statements), BENCH_SERVER_TOP
+ * (8: how many of pg_stat_statements' statements to print per row, when the server preloads it),
  * BENCH_EXPRESSION_ROUNDS (0: compare expression evaluation in worker processes against the
  * calling thread, that many executions' worth each way).
  */
@@ -36,6 +39,7 @@ import { nodeCpu, postgresCpu } from "./cpu.ts";
 import { type CostRow, measureExpressionCost } from "./expression-cost.ts";
 import { seedHistory } from "./history.ts";
 import type { DoneMessage, ReadyMessage } from "./instance.ts";
+import { type ServerStatement, serverStatements } from "./server-statements.ts";
 
 const EXECUTIONS = Number(process.env.BENCH_EXECUTIONS ?? 3000);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 200);
@@ -45,6 +49,7 @@ const POSTGRES_URL =
   process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const PGLITE = process.env.BENCH_PGLITE === "1";
 const EXPRESSION_ROUNDS = Number(process.env.BENCH_EXPRESSION_ROUNDS ?? 0);
+const SERVER_TOP = Number(process.env.BENCH_SERVER_TOP ?? 8);
 const TIMEOUT_MS = 10 * 60_000;
 
 interface Result {
@@ -58,6 +63,8 @@ interface Result {
   statementsPerExecution: number | undefined;
   postgresCpuMs: number | undefined;
   nodeCpuMs: number;
+  /** pg_stat_statements of the measured run, when the server preloads it. */
+  serverStatements: ServerStatement[] | undefined;
 }
 
 /** The HTTP request node's peer: answers every POST with a small JSON body. */
@@ -196,11 +203,13 @@ async function benchRow(database: "postgres" | "pglite", stored: number, sinkUrl
     const instance = await ready;
     if (fresh) await seedHistory(fresh.url, instance, stored);
     const warmup = WARMUP > 0 ? await drive(child, instance, WARMUP, 0) : { queries: 0 };
+    const server = fresh && (await serverStatements(fresh.admin, fresh.name));
     const postgres = fresh && postgresCpu(fresh.admin, fresh.name);
     const node = nodeCpu(child.pid ?? 0);
     const { seconds, latencies, queries } = await drive(child, instance, EXECUTIONS, WARMUP);
     const postgresMs = await postgres?.stop();
     const nodeMs = await node.stop();
+    const statements = await server?.read();
     latencies.sort((a, b) => a - b);
     const result: Result = {
       database: fresh ? "PostgreSQL" : "PGlite (in memory)",
@@ -213,6 +222,7 @@ async function benchRow(database: "postgres" | "pglite", stored: number, sinkUrl
       statementsPerExecution: fresh ? (queries - warmup.queries) / EXECUTIONS : undefined,
       postgresCpuMs: postgresMs === undefined ? undefined : postgresMs / EXECUTIONS,
       nodeCpuMs: nodeMs / EXECUTIONS,
+      serverStatements: statements,
     };
     return result;
   } finally {
@@ -250,6 +260,27 @@ function printTable(results: Result[]) {
       optional(r.postgresCpuMs, 2),
       r.nodeCpuMs.toFixed(2),
     ]),
+  );
+}
+
+/** Where PostgreSQL's time went, per the server: the statements that took most of it. */
+function printServerStatements(result: Result) {
+  const statements = result.serverStatements;
+  if (!statements) return;
+  const total = statements.reduce((sum, s) => sum + s.totalMs, 0);
+  console.log(
+    `\npg_stat_statements at ${result.stored.toLocaleString("en")} stored: ${(total / result.executions).toFixed(2)} ms of statement execution per execution; the ${SERVER_TOP} largest\n`,
+  );
+  printRows(
+    ["statement", "calls/execution", "mean ms", "share of time"],
+    statements
+      .slice(0, SERVER_TOP)
+      .map((s) => [
+        s.query.slice(0, 90),
+        (s.calls / result.executions).toFixed(2),
+        s.meanMs.toFixed(3),
+        `${((s.totalMs / total) * 100).toFixed(1)} %`,
+      ]),
   );
 }
 
@@ -306,6 +337,12 @@ async function main() {
     `\nwebhook → transform → HTTP request (sink on loopback); one instance, ${CONCURRENCY} clients in a closed loop, ${EXECUTIONS} executions per row; load average ${loadBefore.toFixed(1)} before, ${(loadavg()[0] ?? 0).toFixed(1)} after\n`,
   );
   printTable(results);
+  for (const result of results) printServerStatements(result);
+  if (results.some((r) => r.database === "PostgreSQL" && !r.serverStatements)) {
+    console.log(
+      "\n(pg_stat_statements: not preloaded by this server; see DEVELOPERS.md to see its statements)",
+    );
+  }
   if (EXPRESSION_ROUNDS > 0) {
     console.error(`expression evaluation: ${EXPRESSION_ROUNDS} executions' worth, each way…`);
     const cost = await measureExpressionCost(EXPRESSION_ROUNDS, CONCURRENCY);
