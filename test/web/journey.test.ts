@@ -165,6 +165,9 @@ describe("the journey in the browser", () => {
       await expect(reviewer.page.getByRole("alert").first().textContent()).resolves.toContain(
         "REVIEWER",
       );
+      // Only the refusal: no form whose every submission would be refused too.
+      const create = /^(New credential|Create API key|Add endpoint)$/;
+      expect(await reviewer.page.getByRole("button", { name: create }).count()).toBe(0);
     }
 
     await expectNotShown(owner.page, responses, TOKEN);

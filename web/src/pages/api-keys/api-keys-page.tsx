@@ -9,6 +9,7 @@ import { OneTimeSecret } from "../../components/ui/one-time-secret.tsx";
 import { EmptyState, ErrorState, FormError, Spinner } from "../../components/ui/states.tsx";
 import { Cell, Table } from "../../components/ui/table.tsx";
 import { toast } from "../../components/ui/toast.tsx";
+import { usePermissions } from "../../lib/permissions.ts";
 import { api } from "../../lib/trpc.ts";
 import { apiKeysQuery, apiKeysQueryKey, day, type ListedKey, when } from "./api-keys-api.ts";
 import { CreateKeyForm } from "./create-key-form.tsx";
@@ -24,6 +25,7 @@ const overlapOptions = [
 
 /** OWNER/ADMIN only (the nav entry needs apiKey:manage, the server checks every call). */
 export function ApiKeysPage() {
+  const { can } = usePermissions();
   const keys = useQuery(apiKeysQuery);
   const [revealed, setRevealed] = useState<{ title: string; key: string } | null>(null);
   const [rolling, setRolling] = useState<ListedKey | null>(null);
@@ -37,7 +39,10 @@ export function ApiKeysPage() {
           <code>Authorization: Bearer …</code>; a key can do only what its scopes allow.
         </p>
       </div>
-      <CreateKeyForm onIssued={(key) => setRevealed({ title: "Your new API key", key })} />
+      {/* Whoever opens the address without the right sees only the API's refusal below. */}
+      {can("apiKey:manage") && (
+        <CreateKeyForm onIssued={(key) => setRevealed({ title: "Your new API key", key })} />
+      )}
       <section className="space-y-3">
         <h2 className="text-lg font-medium">Keys</h2>
         {keys.isPending && <Spinner />}
