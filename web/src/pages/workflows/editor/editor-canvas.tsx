@@ -15,6 +15,45 @@ import { graphNodeTypes } from "./graph-node.tsx";
 /** A node's size on the canvas before it is measured (graph-node.tsx: w-48). */
 const NODE = { width: 192, height: 64 };
 
+/** The smallest zoom at which a node's text is still readable. */
+const READABLE_ZOOM = 0.7;
+
+/**
+ * Fits the whole graph into the `visible` screen area (the canvas less the panel's `covered`
+ * pixels on the right) when it fits there at a readable zoom; says whether it did.
+ */
+function fitGraph(
+  flow: ReactFlowInstance<FlowNode, FlowEdge>,
+  nodes: readonly FlowNode[],
+  visible: { left: number; right: number; top: number; bottom: number },
+  margin: number,
+  covered: number,
+) {
+  if (nodes.length === 0) return false;
+  const box = {
+    left: Math.min(...nodes.map((n) => n.position.x)),
+    top: Math.min(...nodes.map((n) => n.position.y)),
+    right: Math.max(...nodes.map((n) => n.position.x + (n.measured?.width ?? NODE.width))),
+    bottom: Math.max(...nodes.map((n) => n.position.y + (n.measured?.height ?? NODE.height))),
+  };
+  const zoom = Math.min(
+    (visible.right - visible.left) / (box.right - box.left),
+    (visible.bottom - visible.top) / (box.bottom - box.top),
+  );
+  if (zoom < READABLE_ZOOM) return false;
+  void flow.fitView({
+    padding: {
+      top: `${margin}px`,
+      bottom: `${margin}px`,
+      left: `${margin}px`,
+      right: `${covered + margin}px`,
+    },
+    minZoom: READABLE_ZOOM,
+    maxZoom: 1,
+  });
+  return true;
+}
+
 /** Node and edge changes that alter the workflow (not selection, measuring or mid-drag). */
 const changesWorkflow = (change: NodeChange<FlowNode> | EdgeChange<FlowEdge>) =>
   change.type === "remove" ||
@@ -50,15 +89,22 @@ export function EditorCanvas({
   /** Pixels on the canvas's right that the settings panel covers. */
   coveredRight: number;
 }) {
-  // The selected node is brought into view beside the settings panel that covers the right.
+  // The selected node is brought into view beside the settings panel that covers the right:
+  // the whole graph when it fits there readably, else the node with the least movement.
+  // Closing the panel shows the whole graph again when the panel had moved the view, or at
+  // least moves the view back by as much as the panel had pushed it left.
   const flow = useRef<ReactFlowInstance<FlowNode, FlowEdge>>(null);
   const box = useRef<HTMLDivElement>(null);
+  // how far the panel pushed the view left (screen pixels) while the node's settings were open
+  const pushed = useRef<number | null>(null);
+  const coveredWas = useRef(0);
   const focused = nodes.find((n) => n.id === focusNodeId);
   const x = focused?.position.x;
   const y = focused?.position.y;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: follows the focused node and the panel, not every change of the graph
   useEffect(() => {
     const canvas = box.current?.getBoundingClientRect();
-    if (!flow.current || !canvas || x === undefined || y === undefined) return;
+    if (!flow.current || !canvas) return;
     const margin = 16;
     const visible = {
       left: canvas.left + margin,
@@ -66,12 +112,26 @@ export function EditorCanvas({
       top: canvas.top + margin,
       bottom: canvas.bottom - margin,
     };
+    if (x === undefined || y === undefined) {
+      const back = pushed.current;
+      pushed.current = null;
+      if (back === null || fitGraph(flow.current, nodes, visible, margin, 0)) return;
+      const viewport = flow.current.getViewport();
+      void flow.current.setViewport({
+        ...viewport,
+        x: viewport.x + Math.min(back, coveredWas.current),
+      });
+      return;
+    }
+    coveredWas.current = coveredRight;
     const from = flow.current.flowToScreenPosition({ x, y });
     const to = flow.current.flowToScreenPosition({ x: x + NODE.width, y: y + NODE.height });
     // the least movement that brings the node in, so the graph around it stays put
     const dx = Math.min(0, visible.right - to.x) || Math.max(0, visible.left - from.x);
     const dy = Math.min(0, visible.bottom - to.y) || Math.max(0, visible.top - from.y);
     if (!dx && !dy) return;
+    pushed.current = (pushed.current ?? 0) - Math.min(0, dx);
+    if (fitGraph(flow.current, nodes, visible, margin, coveredRight)) return;
     const viewport = flow.current.getViewport();
     void flow.current.setViewport({ ...viewport, x: viewport.x + dx, y: viewport.y + dy });
   }, [x, y, coveredRight]);
