@@ -96,18 +96,25 @@ export function EditorWorkspace({
     onError: (error) => setProblems(problemsOf(error)),
   });
 
-  // Ctrl+S (⌘S) saves, as in other editors, instead of the browser saving the page.
-  const saveNow = useRef(() => {});
-  saveNow.current = () => {
-    if (!readOnly && !save.isPending) save.mutate(graph.revision);
+  // Ctrl+S (⌘S) saves, as in other editors, instead of the browser saving the page; Ctrl+Z
+  // undoes and Ctrl+Shift+Z or Ctrl+Y redoes a change of the graph, except in a text field,
+  // where they undo typing.
+  const shortcut = useRef((_event: KeyboardEvent) => {});
+  shortcut.current = (event) => {
+    if (!(event.ctrlKey || event.metaKey) || readOnly) return;
+    const key = event.key.toLowerCase();
+    if (key === "s") {
+      event.preventDefault();
+      if (!save.isPending) save.mutate(graph.revision);
+      return;
+    }
+    if ((key !== "z" && key !== "y") || isTextEntry(event.target)) return;
+    event.preventDefault();
+    if (key === "z" && !event.shiftKey) graph.history.undo();
+    else graph.history.redo();
   };
   useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "s") {
-        event.preventDefault();
-        saveNow.current();
-      }
-    };
+    const onKey = (event: KeyboardEvent) => shortcut.current(event);
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
   }, []);
@@ -174,6 +181,22 @@ export function EditorWorkspace({
           )}
           {!readOnly && (
             <>
+              <Button
+                variant="secondary"
+                disabled={!graph.history.canUndo}
+                onClick={graph.history.undo}
+                title="Undo (Ctrl+Z)"
+              >
+                Undo
+              </Button>
+              <Button
+                variant="secondary"
+                disabled={!graph.history.canRedo}
+                onClick={graph.history.redo}
+                title="Redo (Ctrl+Shift+Z)"
+              >
+                Redo
+              </Button>
               <Button variant="secondary" disabled={!selected} onClick={() => setConnecting(true)}>
                 Connect…
               </Button>
@@ -221,7 +244,7 @@ export function EditorWorkspace({
           {selected && selectedType && (
             <div ref={measurePanel} className="absolute inset-y-0 right-0 z-10 shadow-lg">
               <NodeConfigPanel
-                key={selected.id}
+                key={`${selected.id}:${graph.history.restored}`}
                 workflowId={workflowId}
                 node={selected.data.node}
                 nodeType={selectedType}
@@ -259,5 +282,13 @@ export function EditorWorkspace({
       />
       <UnsavedChangesGuard dirty={dirty && !readOnly} />
     </div>
+  );
+}
+
+/** A field where the browser's own undo applies to the text being typed. */
+function isTextEntry(target: EventTarget | null) {
+  return (
+    target instanceof HTMLElement &&
+    (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName))
   );
 }

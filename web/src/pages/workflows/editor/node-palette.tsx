@@ -53,7 +53,7 @@ export function NodePalette({
       })}
       <p className="text-xs text-slate-500">
         A new node is connected after the selected one. Drag from an output to an input, or use
-        Connect…; Delete removes what is selected.
+        Connect…; Delete removes what is selected, Ctrl+Z undoes.
       </p>
     </nav>
   );

@@ -8,6 +8,7 @@ import {
 import { useState } from "react";
 import { type FlowEdge, type FlowNode, newNodeId, toFlow, toFlowEdge } from "./definition-graph.ts";
 import type { DefinitionNode, NodeTypeInfo, WorkflowDefinition } from "./editor-api.ts";
+import { useGraphHistory } from "./use-graph-history.ts";
 
 const SPACING = { x: 280, y: 130 };
 
@@ -28,7 +29,7 @@ function placeFor(nodes: readonly FlowNode[], after: FlowNode | undefined) {
 /**
  * The canvas's state: nodes and edges as React Flow draws them, the edits the editor offers,
  * and a revision that counts every change of the workflow (not of the selection), so the
- * page knows what is unsaved.
+ * page knows what is unsaved, with undo and redo of those changes.
  */
 export function useEditorGraph(
   initial: WorkflowDefinition | null,
@@ -39,6 +40,7 @@ export function useEditorGraph(
   );
   const [revision, setRevision] = useState(0);
   const changed = () => setRevision((r) => r + 1);
+  const history = useGraphHistory(graph, setGraph, revision, changed);
   const { nodes, edges } = graph;
   const selectedNodes = nodes.filter((n) => n.selected);
 
@@ -106,6 +108,7 @@ export function useEditorGraph(
       ...g,
       nodes: g.nodes.map((n) => (n.id === node.id ? { ...n, data: { ...n.data, node } } : n)),
     }));
+    history.editing(node.id);
     changed();
   };
 
@@ -125,5 +128,6 @@ export function useEditorGraph(
     connect,
     deleteSelection,
     updateNode,
+    history,
   };
 }

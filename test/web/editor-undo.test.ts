@@ -1,0 +1,97 @@
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { orgOwner } from "../helpers/users.ts";
+import { graphNode, signIn } from "./editor-pages.ts";
+import { screenshot, startWebTest, type WebTest } from "./harness.ts";
+
+let web: WebTest;
+
+beforeAll(async () => {
+  web = await startWebTest();
+});
+afterAll(async () => {
+  await web?.close();
+});
+
+/** Whether the node's box lies inside the canvas, none of it scrolled out of view. */
+async function onCanvas(page: Page, id: string) {
+  const canvas = page.locator(".react-flow").first();
+  const [outer, inner] = await Promise.all([
+    canvas.boundingBox(),
+    graphNode(page, id).boundingBox(),
+  ]);
+  if (!outer || !inner) return false;
+  return (
+    inner.x >= outer.x &&
+    inner.y >= outer.y &&
+    inner.x + inner.width <= outer.x + outer.width &&
+    inner.y + inner.height <= outer.y + outer.height
+  );
+}
+
+describe("the workflow editor's undo and view", () => {
+  it("undoes and redoes a node deleted by keyboard (with its edges) and typing in a node's settings as one step; closing the panel brings back the nodes it pushed aside", async () => {
+    onTestFailed(() => web.screenshotAll("editor-undo-failed"));
+    const { client: ownerApi } = await orgOwner(web.t, "Undo Corp");
+    const { email } = await ownerApi.query<{ email: string }>("me");
+    const { id: workflowId } = await ownerApi.mutate<{ id: string }>("workflows.create", {
+      name: "Chain",
+    });
+    const { page, problems } = await signIn(web, email);
+    await page.goto(`/workflows/${workflowId}`);
+    const palette = page.getByRole("navigation", { name: "Node palette" });
+    const undo = page.getByRole("button", { name: "Undo", exact: true });
+    const redo = page.getByRole("button", { name: "Redo", exact: true });
+    expect(await undo.isDisabled()).toBe(true);
+
+    // Each node goes after the selected one, whose settings panel covers the canvas's right.
+    for (const type of ["Incoming webhook", "Transform", "HTTP request", "Transform"])
+      await palette.getByRole("button", { name: `Add ${type}` }).click();
+    await graphNode(page, "transform_2").waitFor();
+    expect(await onCanvas(page, "transform_2")).toBe(true);
+    await page.getByRole("button", { name: "Close node settings" }).click();
+    // the view moves back: the node before the last one is on the canvas again
+    await expect.poll(() => onCanvas(page, "http_request")).toBe(true);
+    await screenshot(page, "editor-undo-closed");
+
+    // Delete on the middle node removes it and both its edges; Ctrl+Z brings all back at once.
+    const edges = page.locator(".react-flow__edge");
+    await expect.poll(() => edges.count()).toBe(3);
+    await graphNode(page, "http_request").click();
+    await page.getByRole("complementary", { name: "Configure http_request" }).waitFor();
+    await graphNode(page, "http_request").press("Delete");
+    await graphNode(page, "http_request").waitFor({ state: "detached" });
+    await expect.poll(() => edges.count()).toBe(1);
+    await page.keyboard.press("Control+z");
+    await graphNode(page, "http_request").waitFor();
+    await expect.poll(() => edges.count()).toBe(3);
+    await page.keyboard.press("Control+Shift+z");
+    await graphNode(page, "http_request").waitFor({ state: "detached" });
+    await undo.click();
+    await graphNode(page, "http_request").waitFor();
+    expect(await redo.isDisabled()).toBe(false);
+
+    // Typing a name is one step; in the field, Ctrl+Z is the browser's own undo of the text.
+    await page.getByRole("button", { name: "Close node settings" }).click();
+    await page.getByRole("button", { name: "Fit view" }).click();
+    await graphNode(page, "transform").click();
+    const name = page.getByLabel("Node name");
+    await name.fill("Shape");
+    await name.pressSequentially(" it");
+    await graphNode(page, "transform").getByText("Shape it").waitFor();
+    expect(await redo.isDisabled()).toBe(true); // an edit after an undo drops the redo
+    const typed = await name.inputValue();
+    // in the field, Ctrl+Z is the browser's own undo of the text, not the graph's
+    await name.press("Control+z");
+    expect(await graphNode(page, "http_request").count()).toBe(1);
+    const beforeUndo = await name.inputValue();
+    expect([typed, "Shape", ""]).toContain(beforeUndo);
+    await undo.click();
+    await graphNode(page, "transform").getByText("transform", { exact: true }).waitFor();
+    // the panel shows the restored value, not the one typed before
+    expect(await page.getByLabel("Node name").inputValue()).toBe("");
+    await redo.click();
+    expect(await page.getByLabel("Node name").inputValue()).toBe(beforeUndo);
+    expect(problems).toEqual([]);
+  });
+});
