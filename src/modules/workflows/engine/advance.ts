@@ -35,16 +35,21 @@ export async function advanceExecution(
   const { orgId, executionId } = job;
   let until = leaseUntil(deps);
   const claim = () =>
-    withTenant(deps.db, orgId, async (tx) => {
-      const claimed = await repo.claimLease(tx, orgId, executionId, until, deps.orgConcurrency);
-      if (claimed.claim !== "claimed") return claimed;
-      // A context that cannot be loaded (author gone, grant revoked) fails the execution below.
-      const loaded = await load(tx, deps, claimed.execution, claimed.firstRun).then(
-        (value) => ({ value }),
-        (error: unknown) => ({ error }),
-      );
-      return { claim: claimed.claim, loaded } as const;
-    });
+    withTenant(
+      deps.db,
+      orgId,
+      async (tx) => {
+        const claimed = await repo.claimLease(tx, orgId, executionId, until, deps.orgConcurrency);
+        if (claimed.claim !== "claimed") return claimed;
+        // A context that cannot be loaded (author gone, grant revoked) fails the execution below.
+        const loaded = await load(tx, deps, claimed.execution, claimed.firstRun).then(
+          (value) => ({ value }),
+          (error: unknown) => ({ error }),
+        );
+        return { claim: claimed.claim, loaded } as const;
+      },
+      { orgLock: true },
+    );
   let started = await claim();
   // Over the org's limit: a slot freed by this process is taken at once; the job goes back
   // to the queue only when none was freed here within the wait.

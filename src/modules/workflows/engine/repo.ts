@@ -51,6 +51,9 @@ export function listSteps(db: Queryable, orgId: string, executionId: string) {
  * unexpired lease, the execution is still meant to run, and fewer than `orgConcurrency` of the
  * org's executions are being advanced. A redelivered job for an execution another worker is
  * advancing, or one over the org's limit, gets "busy" and backs off.
+ * `tx` must hold the org's lock (withTenant's `orgLock`): one claim at a time per organization,
+ * so the running count cannot race. The count is part of the update, read after the lock was
+ * granted (a statement's snapshot is taken when it starts), one round trip less than asking first.
  */
 export async function claimLease(
   tx: Tx,
@@ -61,10 +64,6 @@ export async function claimLease(
 ): Promise<
   { claim: "claimed"; execution: ExecutionRow; firstRun: boolean } | { claim: "busy" | "settled" }
 > {
-  // One claim at a time per organization, so the running count below cannot race. The count
-  // is part of the update: read after the lock was granted (a statement's snapshot is taken
-  // when it starts), one round trip less than asking first.
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${orgId}))`);
   const [claimed] = await tx
     .update(execution)
     .set({
