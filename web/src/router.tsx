@@ -55,7 +55,11 @@ const stringParam = (value: unknown) => (typeof value === "string" ? value : und
 const signInRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: "/sign-in",
-  validateSearch: redirectSearch,
+  // `error`: a refused social sign-in comes back here with Better Auth's code.
+  validateSearch: (search): { redirect?: string; error?: string } => ({
+    ...redirectSearch(search),
+    error: stringParam(search.error),
+  }),
   component: SignInPage,
 });
 const signUpRoute = createRoute({
@@ -122,6 +126,8 @@ const chooseOrganizationRoute = createRoute({
 const accountRoute = createRoute({
   getParentRoute: () => appRoute,
   path: "/account",
+  // `error`: a refused link of a social account comes back here with Better Auth's code.
+  validateSearch: (search): { error?: string } => ({ error: stringParam(search.error) }),
   component: AccountPage,
 });
 

@@ -1,4 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useSearch } from "@tanstack/react-router";
 import { useState } from "react";
 import { Button } from "../../components/ui/button.tsx";
 import { ConfirmDialog } from "../../components/ui/dialog.tsx";
@@ -7,6 +8,7 @@ import { Cell, Table } from "../../components/ui/table.tsx";
 import { toast } from "../../components/ui/toast.tsx";
 import { authClient, unwrap } from "../../lib/auth.ts";
 import { providersQuery } from "../../lib/queries.ts";
+import { socialErrorMessage } from "../auth/social-errors.ts";
 
 interface Account {
   /** Better Auth's account row id, which unlinking names. */
@@ -17,6 +19,7 @@ interface Account {
 
 /** The ways to sign in: the password, and social accounts linked to this user. */
 export function LinkedAccounts() {
+  const { error: linkError } = useSearch({ from: "/app/account" });
   const queryClient = useQueryClient();
   const accounts = useQuery({
     queryKey: ["auth.accounts"],
@@ -36,7 +39,9 @@ export function LinkedAccounts() {
   });
   const link = useMutation({
     mutationFn: (provider: string) =>
-      unwrap(authClient.linkSocial({ provider, callbackURL: "/account" })),
+      unwrap(
+        authClient.linkSocial({ provider, callbackURL: "/account", errorCallbackURL: "/account" }),
+      ),
   });
   const linked = new Set(accounts.data?.map((a) => a.providerId));
   const linkable = (providers.data ?? []).filter((p) => !linked.has(p.id));
@@ -45,6 +50,11 @@ export function LinkedAccounts() {
   return (
     <section className="space-y-3">
       <h2 className="text-lg font-medium">Sign-in methods</h2>
+      {linkError && (
+        <p role="alert" className="rounded-md bg-red-50 p-3 text-sm text-red-800">
+          {socialErrorMessage(linkError)}
+        </p>
+      )}
       {accounts.isPending && <Spinner />}
       {accounts.isError && <ErrorState error={accounts.error} onRetry={() => accounts.refetch()} />}
       {accounts.data && (

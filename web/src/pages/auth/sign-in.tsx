@@ -7,9 +7,10 @@ import { FormError } from "../../components/ui/states.tsx";
 import { authClient, unwrap } from "../../lib/auth.ts";
 import { providersQuery } from "../../lib/queries.ts";
 import { AuthCard } from "./auth-card.tsx";
+import { socialErrorMessage } from "./social-errors.ts";
 
 export function SignInPage() {
-  const { redirect } = useSearch({ from: "/sign-in" });
+  const { redirect, error } = useSearch({ from: "/sign-in" });
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [email, setEmail] = useState("");
@@ -24,6 +25,11 @@ export function SignInPage() {
   });
   return (
     <AuthCard title="Sign in">
+      {error && (
+        <p role="alert" className="rounded-md bg-red-50 p-3 text-sm text-red-800">
+          {socialErrorMessage(error)}
+        </p>
+      )}
       <form
         className="space-y-4"
         onSubmit={(event) => {
