@@ -10,7 +10,7 @@ import {
 } from "@xyflow/react";
 import { useEffect, useRef } from "react";
 import type { FlowEdge, FlowNode } from "./definition-graph.ts";
-import { graphNodeTypes } from "./graph-node.tsx";
+import { graphNodeTypes, MIN_ZOOM } from "./graph-node.tsx";
 
 /** A node's size on the canvas before it is measured (graph-node.tsx: w-48). */
 const NODE = { width: 192, height: 64 };
@@ -136,7 +136,10 @@ export function EditorCanvas({
     void flow.current.setViewport({ ...viewport, x: viewport.x + dx, y: viewport.y + dy });
   }, [x, y, coveredRight]);
   return (
-    <div ref={box} className="relative size-full">
+    <div
+      ref={box}
+      className="relative size-full [&_.react-flow\_\_edge.selected_path.react-flow\_\_edge-path]:stroke-3 [&_.react-flow\_\_edge.selected_path.react-flow\_\_edge-path]:stroke-indigo-600"
+    >
       <ReactFlow
         onInit={(instance) => {
           flow.current = instance;
@@ -159,6 +162,10 @@ export function EditorCanvas({
         deleteKeyCode={readOnly ? null : ["Delete", "Backspace"]}
         fitView
         fitViewOptions={{ maxZoom: 1 }}
+        // React Flow's default 0.5 cuts a graph of five columns at 1024 px wide
+        minZoom={MIN_ZOOM}
+        // a drop near a node's input connects, not only on its small handle
+        connectionRadius={40}
         aria-label="Workflow canvas"
       >
         <Background />

@@ -29,7 +29,7 @@ export function GraphNode({ data, selected }: NodeProps<FlowNode>) {
       className={`w-48 rounded-lg border-2 bg-white text-left shadow-sm ${border} ${selected ? "outline-2 outline-offset-2 outline-indigo-600" : ""}`}
     >
       {nodeType?.kind !== "trigger" && (
-        <Handle type="target" position={Position.Left} className="size-3! bg-slate-500!" />
+        <Handle type="target" position={Position.Left} className="size-4! bg-slate-500!" />
       )}
       <div className="px-3 py-2">
         <p className="text-xs font-medium uppercase tracking-wide text-slate-500">
@@ -65,10 +65,13 @@ function OutputHandle({ port }: { port: string }) {
       id={port}
       type="source"
       position={Position.Right}
-      className="size-3! bg-indigo-600!"
+      className="size-4! bg-indigo-600!"
       aria-label={`Output ${port}`}
     />
   );
 }
 
 export const graphNodeTypes = { workflowNode: GraphNode };
+
+/** The canvases' smallest zoom, low enough that "Fit view" shows a long graph whole. */
+export const MIN_ZOOM = 0.2;

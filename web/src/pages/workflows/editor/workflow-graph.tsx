@@ -3,7 +3,7 @@ import { Background, Controls, type NodeChange, ReactFlow } from "@xyflow/react"
 import { useMemo } from "react";
 import { type FlowNode, nodeLabel, toFlow } from "./definition-graph.ts";
 import type { NodeTypeInfo, WorkflowDefinition } from "./editor-api.ts";
-import { graphNodeTypes } from "./graph-node.tsx";
+import { graphNodeTypes, MIN_ZOOM } from "./graph-node.tsx";
 
 export interface WorkflowGraphProps {
   definition: WorkflowDefinition;
@@ -61,6 +61,7 @@ export function WorkflowGraph({
         edgesFocusable={false}
         deleteKeyCode={null}
         fitView
+        minZoom={MIN_ZOOM}
         aria-label="Workflow graph"
       >
         <Background />

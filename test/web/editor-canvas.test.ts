@@ -29,7 +29,7 @@ async function onCanvas(page: Page, id: string) {
   );
 }
 
-describe("the workflow editor's undo and view", () => {
+describe("the workflow editor's canvas", () => {
   it("undoes and redoes a node deleted by keyboard (with its edges) and typing in a node's settings as one step; closing the panel brings back the nodes it pushed aside", async () => {
     onTestFailed(() => web.screenshotAll("editor-undo-failed"));
     const { client: ownerApi } = await orgOwner(web.t, "Undo Corp");
@@ -92,6 +92,42 @@ describe("the workflow editor's undo and view", () => {
     expect(await page.getByLabel("Node name").inputValue()).toBe("");
     await redo.click();
     expect(await page.getByLabel("Node name").inputValue()).toBe(beforeUndo);
+    expect(problems).toEqual([]);
+  });
+
+  it("opens a graph of six columns whole at 1024 px, in the editor and in the execution viewer", async () => {
+    onTestFailed(() => web.screenshotAll("editor-canvas-wide-failed"));
+    const { client: ownerApi } = await orgOwner(web.t, "Wide Corp");
+    const { email } = await ownerApi.query<{ email: string }>("me");
+    const { id: workflowId } = await ownerApi.mutate<{ id: string }>("workflows.create", {
+      name: "Long chain",
+    });
+    const ids = ["start", "a", "b", "c", "d", "e"];
+    await ownerApi.mutate("workflows.saveDefinition", {
+      workflowId,
+      definition: {
+        nodes: [
+          { id: "start", type: "manual_trigger" },
+          ...ids.slice(1).map((id) => ({
+            id,
+            type: "transform",
+            parameters: { fields: { step: id } },
+          })),
+        ],
+        edges: ids.slice(1).map((to, i) => ({ from: ids[i], to })),
+      },
+    });
+    const { page, problems } = await signIn(web, email);
+    await page.goto(`/workflows/${workflowId}`);
+    for (const id of ids) await graphNode(page, id).waitFor();
+    for (const id of ids) expect(await onCanvas(page, id), id).toBe(true);
+    await screenshot(page, "editor-canvas-wide");
+    const { executionId } = await ownerApi.mutate<{ executionId: string }>("workflows.run", {
+      workflowId,
+    });
+    await page.goto(`/executions/${executionId}`);
+    for (const id of ids) await graphNode(page, id).waitFor();
+    for (const id of ids) expect(await onCanvas(page, id), id).toBe(true);
     expect(problems).toEqual([]);
   });
 });
