@@ -1,5 +1,6 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { startEngineWorkers } from "../../src/modules/workflows/engine/worker.ts";
 import { orgOwner } from "../helpers/users.ts";
 import { graphNode, signIn } from "./editor-pages.ts";
 import { screenshot, startWebTest, type WebTest } from "./harness.ts";
@@ -8,6 +9,7 @@ let web: WebTest;
 
 beforeAll(async () => {
   web = await startWebTest();
+  await startEngineWorkers(web.t.deps.engine, web.t.deps.queue);
 });
 afterAll(async () => {
   await web?.close();
@@ -95,7 +97,7 @@ describe("the workflow editor's canvas", () => {
     expect(problems).toEqual([]);
   });
 
-  it("opens a graph of six columns whole at 1024 px, in the editor and in the execution viewer", async () => {
+  it('opens a graph of six columns whole at 1024 px, in the editor and in the execution viewer, where nodes after a failure show "not run"', async () => {
     onTestFailed(() => web.screenshotAll("editor-canvas-wide-failed"));
     const { client: ownerApi } = await orgOwner(web.t, "Wide Corp");
     const { email } = await ownerApi.query<{ email: string }>("me");
@@ -111,7 +113,8 @@ describe("the workflow editor's canvas", () => {
           ...ids.slice(1).map((id) => ({
             id,
             type: "transform",
-            parameters: { fields: { step: id } },
+            // c fails ($number of a word), so d and e never run
+            parameters: { fields: { step: id === "c" ? '{{ $number("x") }}' : id } },
           })),
         ],
         edges: ids.slice(1).map((to, i) => ({ from: ids[i], to })),
@@ -128,6 +131,11 @@ describe("the workflow editor's canvas", () => {
     await page.goto(`/executions/${executionId}`);
     for (const id of ids) await graphNode(page, id).waitFor();
     for (const id of ids) expect(await onCanvas(page, id), id).toBe(true);
+    // once the execution failed, the nodes after c are "not run", no longer "pending"
+    await graphNode(page, "c").and(page.locator('[data-status="failed"]')).waitFor();
+    for (const id of ["d", "e"])
+      expect(await graphNode(page, id).getAttribute("data-status"), id).toBe("not run");
+    await screenshot(page, "execution-not-run");
     expect(problems).toEqual([]);
   });
 });

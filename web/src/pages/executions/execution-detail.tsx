@@ -54,16 +54,17 @@ function ExecutionBody({ execution }: { execution: Execution }) {
   const nodeTypes = useQuery(nodeTypesQuery);
   const [selected, setSelected] = useState<string | null>(null);
   const stored = definition.data && asDefinition(definition.data.definition);
-  // nodes without a step have not run (yet, or on this branch)
+  // nodes without a step have not run: yet, while the execution goes on; else never will
+  const noStep = isActive(execution.status) ? "pending" : "not run";
   const nodeStatus = useMemo(
     () =>
       Object.fromEntries(
         (stored?.nodes ?? []).map((node) => [
           node.id,
-          execution.steps.find((s) => s.nodeId === node.id)?.status ?? "pending",
+          execution.steps.find((s) => s.nodeId === node.id)?.status ?? noStep,
         ]),
       ),
-    [stored, execution.steps],
+    [stored, execution.steps, noStep],
   );
   return (
     <>

@@ -8,6 +8,7 @@ const statusStyle: Record<string, string> = {
   failed: "border-red-600",
   waiting: "border-amber-500",
   skipped: "border-dashed border-slate-300 opacity-60",
+  "not run": "border-dashed border-slate-300 opacity-60",
 };
 
 /**
