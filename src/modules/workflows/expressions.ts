@@ -4,7 +4,7 @@ import {
   safeExpressionData,
   shown,
 } from "./expressions/evaluate.ts";
-import { type ExpressionLimits, resolveLimits } from "./expressions/limits.ts";
+import { cpuTimeMs, type ExpressionLimits, resolveLimits } from "./expressions/limits.ts";
 import { defaultPoolSize, ExpressionPool } from "./expressions/pool.ts";
 import { checkSyntax, type ExpressionProblem } from "./expressions/sandbox.ts";
 import {
@@ -66,10 +66,14 @@ export function findExpressions(value: unknown): FoundExpression[] {
   return found;
 }
 
-/** Save-time check: delimiters, JSONata syntax and regex literals; evaluates nothing. */
+/**
+ * Save-time check: delimiters, JSONata syntax and regex literals; evaluates nothing. Past
+ * `budget` (a CPU time, see checkSyntaxOfAll) the next expression is refused unread.
+ */
 export function checkExpressionSyntax(
   value: unknown,
   limits?: Partial<ExpressionLimits>,
+  budget?: { deadline: number; ms: number },
 ): SyntaxProblem[] {
   const resolved = resolveLimits(limits);
   const problems: SyntaxProblem[] = [];
@@ -78,6 +82,10 @@ export function checkExpressionSyntax(
     try {
       for (const segment of parseTemplate(text)) {
         if (segment.kind !== "expr") continue;
+        if (budget && cpuTimeMs() > budget.deadline) {
+          const message = `the workflow's expressions take longer than ${budget.ms} ms to read`;
+          return [...problems, { path: formatPath(path), message }];
+        }
         const problem = checkSyntax(segment.source, resolved);
         if (problem) problems.push({ path: formatPath(path), message: explain(segment, problem) });
       }
@@ -87,6 +95,41 @@ export function checkExpressionSyntax(
     }
   }
   return problems;
+}
+
+/**
+ * CPU time, in multiples of the time limit, that checking one workflow's expressions may take
+ * in all: far more than any real workflow needs, and little enough that saving many slow ones
+ * cannot keep a worker from executions for long.
+ */
+const CHECK_BUDGET_FACTOR = 20;
+
+/**
+ * checkExpressionSyntax of each value, in the calling thread, within one time budget (see
+ * CHECK_BUDGET_FACTOR): past it, each value's next expression gets a problem instead of being
+ * read. Runs in an expression worker (checkSyntaxIsolated).
+ */
+export function checkSyntaxOfAll(values: unknown[], limits: ExpressionLimits): SyntaxProblem[][] {
+  const ms = limits.timeoutMs * CHECK_BUDGET_FACTOR;
+  const budget = { deadline: cpuTimeMs() + ms, ms };
+  return values.map((value) => checkExpressionSyntax(value, limits, budget));
+}
+
+/**
+ * The save-time check (checkExpressionSyntax) of each value, in an expression worker: JSONata's
+ * parser cannot be interrupted, and some expressions take it far longer than their length
+ * suggests, so this process never reads them itself.
+ */
+export async function checkSyntaxIsolated(
+  values: unknown[],
+  limits?: Partial<ExpressionLimits>,
+): Promise<SyntaxProblem[][]> {
+  if (!values.some(hasExpression)) return values.map(() => []);
+  pool ??= new ExpressionPool(poolSize);
+  return (await pool.evaluate({
+    check: values,
+    limits: resolveLimits(limits),
+  })) as SyntaxProblem[][];
 }
 
 /** Worker processes shared by every evaluation in this process; started on first use. */

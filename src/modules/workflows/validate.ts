@@ -2,7 +2,7 @@ import type { z } from "zod";
 import { AppError } from "../../lib/errors.ts";
 import { type DefinitionNode, type WorkflowDefinition, workflowDefinition } from "./definition.ts";
 import { formatPath } from "./expressions/template.ts";
-import { checkExpressionSyntax, hasExpression } from "./expressions.ts";
+import { checkSyntaxIsolated, hasExpression, type SyntaxProblem } from "./expressions.ts";
 import { nodesOnCycles, topologicalOrder } from "./graph.ts";
 import { nodeTypes, portsOf } from "./nodes/index.ts";
 
@@ -42,8 +42,9 @@ export async function validateDefinition(
   if (!parsed.success) throw refusal(shapeProblems(input, parsed.error.issues));
   const definition = parsed.data;
   const problems = [...structuralProblems(definition)];
-  for (const node of definition.nodes) {
-    const found = await nodeProblems(node, checkCredential);
+  const syntax = await checkSyntaxIsolated(definition.nodes.map((node) => node.parameters));
+  for (const [i, node] of definition.nodes.entries()) {
+    const found = await nodeProblems(node, syntax[i] ?? [], checkCredential);
     // checks against the organization only run on a node that is well-formed on its own
     if (!found.length && nodeTypes.has(node.type)) {
       for (const issue of await checkNode(node)) found.push({ nodeId: node.id, ...issue });
@@ -116,13 +117,14 @@ function* structuralProblems(definition: WorkflowDefinition): Generator<Definiti
 
 async function nodeProblems(
   node: DefinitionNode,
+  syntax: SyntaxProblem[],
   checkCredential: CredentialCheck,
 ): Promise<DefinitionProblem[]> {
   const type = nodeTypes.get(node.type);
   if (!type) return [{ nodeId: node.id, message: `unknown node type "${node.type}"` }];
   const problems: DefinitionProblem[] = [];
   const nodeId = node.id;
-  for (const issue of checkExpressionSyntax(node.parameters)) {
+  for (const issue of syntax) {
     problems.push({ nodeId, path: `parameters.${issue.path}`, message: issue.message });
   }
   for (const field of type.literalFields ?? []) {

@@ -38,11 +38,10 @@ export const hardDeadlineMs = (limits: ExpressionLimits) => limits.timeoutMs * 1
  */
 const DATA_DEADLINE_MS = 10_000;
 
-export interface WorkerTask {
-  params: unknown;
-  data: ExpressionData;
-  limits: ExpressionLimits;
-}
+/** Evaluating a parameter tree, or checking the syntax of several (see checkSyntaxOfAll). */
+export type WorkerTask =
+  | { params: unknown; data: ExpressionData; limits: ExpressionLimits }
+  | { check: unknown[]; limits: ExpressionLimits };
 
 export type WorkerReply =
   | { type: "ready" }
@@ -87,7 +86,7 @@ export class ExpressionPool {
 
   constructor(readonly size: number) {}
 
-  /** Evaluates a parameter tree in a worker; rejects with AppError("BAD_REQUEST") on failure. */
+  /** Runs a task in a worker; an evaluation rejects with AppError("BAD_REQUEST") on failure. */
   evaluate(task: WorkerTask): Promise<unknown> {
     if (this.closed) return Promise.reject(new Error("the expression pool is closed"));
     return new Promise((resolve, reject) => {

@@ -14,14 +14,23 @@ export interface ExpressionProblem {
 
 const EXIT_HOOK = Symbol.for("jsonata.__evaluate_exit");
 
-/** Parses an expression and checks its regex literals; never evaluates anything. */
+/**
+ * Parses an expression and checks its regex literals; never evaluates anything. Reading counts
+ * against the time limit when the expression runs, so one that takes longer to read can never
+ * run: it is refused here (JSONata reads some long paths in quadratic time).
+ */
 export function checkSyntax(source: string, limits: ExpressionLimits): ExpressionProblem | null {
+  const started = cpuTimeMs();
+  let problem: ExpressionProblem | null = null;
   try {
     parse(source, limits);
-    return null;
   } catch (error) {
-    return describe(error, limits);
+    problem = describe(error, limits);
   }
+  if (cpuTimeMs() - started > limits.timeoutMs) {
+    return { message: `takes longer than ${limits.timeoutMs} ms to read` };
+  }
+  return problem;
 }
 
 function parse(source: string, limits: ExpressionLimits, options?: jsonata.JsonataOptions) {

@@ -1,5 +1,6 @@
 import { setPriority } from "node:os";
 import { AppError } from "../../../lib/errors.ts";
+import { checkSyntaxOfAll } from "../expressions.ts";
 import { evaluateInThread } from "./evaluate.ts";
 import type { WorkerReply, WorkerTask } from "./pool.ts";
 
@@ -20,6 +21,10 @@ try {
 }
 
 process.on("message", async (task: WorkerTask) => {
+  if ("check" in task) {
+    reply({ type: "done", value: checkSyntaxOfAll(task.check, task.limits) });
+    return;
+  }
   try {
     const value = await evaluateInThread(task.params, task.data, task.limits, (start) =>
       reply({ type: "segment", ...start }),

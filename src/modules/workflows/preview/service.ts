@@ -9,7 +9,7 @@ import { expressionData } from "../engine/expression-data.ts";
 import { redact } from "../engine/log-view.ts";
 import { listSteps } from "../engine/repo.ts";
 import { loadVersion } from "../engine/version-cache.ts";
-import { checkExpressionSyntax, evaluateParameters } from "../expressions.ts";
+import { checkSyntaxIsolated, evaluateParameters } from "../expressions.ts";
 import { topologicalOrder } from "../graph.ts";
 import { authorizedWorkflow } from "../service.ts";
 import { latestExecution } from "./repo.ts";
@@ -77,7 +77,7 @@ export async function previewExpression(
     return { source, mask, data: mask.apply(redact(data)) as typeof data };
   });
 
-  const syntax = checkExpressionSyntax(template)[0];
+  const syntax = (await checkSyntaxIsolated([template]))[0]?.[0];
   if (syntax) return { error: syntax.message, source: found?.source ?? null };
   if (!found) {
     return {
