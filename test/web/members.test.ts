@@ -29,6 +29,7 @@ describe("members in the browser", () => {
     const admin = await addMember(web.t, ownerApi, "ADMIN");
     const participant = await addMember(web.t, ownerApi, "PARTICIPANT");
     const reviewer = await addMember(web.t, ownerApi, "REVIEWER");
+    const promoted = await addMember(web.t, ownerApi, "PARTICIPANT");
 
     // The ADMIN: no role select and no Remove on the OWNER's row, and no "owner" to assign.
     const { page, problems } = await signIn(web, admin.email);
@@ -52,6 +53,18 @@ describe("members in the browser", () => {
     await page.getByText(`Removed ${reviewer.email}`, { exact: true }).waitFor();
     expect(await memberRow(page, reviewer.email).count()).toBe(0);
     await screenshot(page, "members-admin");
+
+    // Made an OWNER meanwhile: the page still offers Remove, and the dialog shows the refusal.
+    await ownerApi.mutate("members.updateRole", { memberId: promoted.memberId, role: "OWNER" });
+    await page.getByRole("button", { name: `Remove ${promoted.email}` }).click();
+    const confirm = page.getByRole("dialog", { name: `Remove ${promoted.email}?` });
+    await confirm.getByRole("button", { name: "Remove" }).click();
+    await confirm.getByRole("alert").getByText("Only an OWNER may").waitFor();
+    await confirm.getByRole("button", { name: "Cancel" }).click();
+    await page.getByRole("button", { name: `Remove ${promoted.email}` }).click();
+    expect(await confirm.getByRole("alert").count()).toBe(0); // a new attempt starts clean
+    await confirm.getByRole("button", { name: "Cancel" }).click();
+    await ownerApi.mutate("members.remove", { memberId: promoted.memberId });
 
     // The last OWNER may not leave: the API's refusal is shown.
     const owner = await signIn(web, ownerEmail);

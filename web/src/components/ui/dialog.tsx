@@ -1,5 +1,6 @@
 import { type ReactNode, useEffect, useId, useRef } from "react";
 import { Button } from "./button.tsx";
+import { FormError } from "./states.tsx";
 
 interface DialogProps {
   open: boolean;
@@ -50,6 +51,8 @@ interface ConfirmDialogProps {
   confirmLabel: string;
   onConfirm: () => void;
   pending?: boolean;
+  /** The action's failure (the API's message), shown in the dialog, which stays open. */
+  error?: unknown;
 }
 
 /** Asks before a destructive action; the confirm button carries the action's name. */
@@ -61,10 +64,16 @@ export function ConfirmDialog({
   confirmLabel,
   onConfirm,
   pending,
+  error,
 }: ConfirmDialogProps) {
   return (
     <Dialog open={open} onOpenChange={onOpenChange} title={title}>
       <div className="text-sm text-slate-600">{description}</div>
+      {error ? (
+        <div className="mt-4">
+          <FormError error={error} />
+        </div>
+      ) : null}
       <div className="mt-6 flex justify-end gap-2">
         <Button variant="secondary" onClick={() => onOpenChange(false)}>
           Cancel

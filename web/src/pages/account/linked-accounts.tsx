@@ -31,6 +31,7 @@ export function LinkedAccounts() {
   const [unlinking, setUnlinking] = useState<Account | null>(null);
   const unlink = useMutation({
     mutationFn: (account: Account) => unwrap(authClient.unlinkAccount({ accountId: account.id })),
+    meta: { inlineError: true },
     onSuccess: () => {
       toast.success(`Unlinked ${nameOf(unlinking?.providerId ?? "")}`);
       setUnlinking(null);
@@ -94,11 +95,16 @@ export function LinkedAccounts() {
       )}
       <ConfirmDialog
         open={unlinking !== null}
-        onOpenChange={(open) => !open && setUnlinking(null)}
+        onOpenChange={(open) => {
+          if (open) return;
+          setUnlinking(null);
+          unlink.reset();
+        }}
         title={`Unlink ${nameOf(unlinking?.providerId ?? "")}?`}
         description="You will no longer be able to sign in with it."
         confirmLabel="Unlink"
         pending={unlink.isPending}
+        error={unlink.error}
         onConfirm={() => unlinking && unlink.mutate(unlinking)}
       />
     </section>

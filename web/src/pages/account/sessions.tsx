@@ -58,6 +58,7 @@ export function Sessions() {
   const [revoking, setRevoking] = useState<Session | null>(null);
   const revoke = useMutation({
     mutationFn: (token: string) => unwrap(authClient.revokeSession({ token })),
+    meta: { inlineError: true },
     onSuccess: () => {
       toast.success("Session signed out");
       setRevoking(null);
@@ -103,11 +104,16 @@ export function Sessions() {
       )}
       <ConfirmDialog
         open={revoking !== null}
-        onOpenChange={(open) => !open && setRevoking(null)}
+        onOpenChange={(open) => {
+          if (open) return;
+          setRevoking(null);
+          revoke.reset();
+        }}
         title="Sign out this session?"
         description={`${describeAgent(revoking?.userAgent)} at ${revoking?.ipAddress ?? "an unknown address"} will have to sign in again.`}
         confirmLabel="Sign out session"
         pending={revoke.isPending}
+        error={revoke.error}
         onConfirm={() => revoking && revoke.mutate(revoking.token)}
       />
     </section>

@@ -185,6 +185,7 @@ function RevokeDialog({ apiKey, onClose }: { apiKey: ListedKey | null; onClose: 
   const queryClient = useQueryClient();
   const revoke = useMutation({
     mutationFn: (keyId: string) => api.apiKeys.revoke.mutate({ keyId }),
+    meta: { inlineError: true },
     onSuccess: (revoked) => {
       toast.success(`${revoked.name} revoked`);
       onClose();
@@ -194,11 +195,16 @@ function RevokeDialog({ apiKey, onClose }: { apiKey: ListedKey | null; onClose: 
   return (
     <ConfirmDialog
       open={apiKey !== null}
-      onOpenChange={(open) => !open && onClose()}
+      onOpenChange={(open) => {
+        if (open) return;
+        onClose();
+        revoke.reset();
+      }}
       title={`Revoke ${apiKey?.name ?? "key"}?`}
       description="Programs using this key are refused from now on. This cannot be undone."
       confirmLabel="Revoke key"
       pending={revoke.isPending}
+      error={revoke.error}
       onConfirm={() => apiKey && revoke.mutate(apiKey.id)}
     />
   );

@@ -37,6 +37,7 @@ export function CredentialRow({
 
   const remove = useMutation({
     mutationFn: () => api.credentials.delete.mutate({ credentialId: credential.id }),
+    meta: { inlineError: true },
     onSuccess: () => {
       toast.success(`Deleted ${credential.name}`);
       close();
@@ -117,11 +118,16 @@ export function CredentialRow({
         </Dialog>
         <ConfirmDialog
           open={open === "delete"}
-          onOpenChange={(o) => !o && close()}
+          onOpenChange={(o) => {
+            if (o) return;
+            close();
+            remove.reset();
+          }}
           title={`Delete ${credential.name}?`}
           description="Workflow steps that use it will fail until they are given another credential. This cannot be undone."
           confirmLabel="Delete"
           pending={remove.isPending}
+          error={remove.error}
           onConfirm={() => remove.mutate()}
         />
       </Cell>

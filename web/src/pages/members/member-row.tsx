@@ -28,6 +28,11 @@ export function MemberRow({ member }: { member: Member }) {
   const queryClient = useQueryClient();
   const [confirm, setConfirm] = useState<Pending>(null);
   const refresh = () => queryClient.invalidateQueries({ queryKey: ["members.list"] });
+  const closeConfirm = () => {
+    setConfirm(null);
+    remove.reset();
+    transfer.reset();
+  };
   const isMe = member.userId === me?.userId;
   // Only an OWNER may act on an OWNER or grant that role (the server refuses anyone else).
   const isOwner = myRole === "OWNER";
@@ -47,6 +52,7 @@ export function MemberRow({ member }: { member: Member }) {
   });
   const remove = useMutation({
     mutationFn: () => api.members.remove.mutate({ memberId: member.id }),
+    meta: { inlineError: true },
     onSuccess: () => {
       toast.success(`Removed ${member.email}`);
       setConfirm(null);
@@ -55,6 +61,7 @@ export function MemberRow({ member }: { member: Member }) {
   });
   const transfer = useMutation({
     mutationFn: () => api.orgs.transferOwnership.mutate({ memberId: member.id }),
+    meta: { inlineError: true },
     onSuccess: () => {
       toast.success(`${member.email} now owns the organization`);
       setConfirm(null);
@@ -103,20 +110,22 @@ export function MemberRow({ member }: { member: Member }) {
         </div>
         <ConfirmDialog
           open={confirm === "remove"}
-          onOpenChange={(open) => !open && setConfirm(null)}
+          onOpenChange={(open) => !open && closeConfirm()}
           title={`Remove ${member.email}?`}
           description="They lose access to this organization at once."
           confirmLabel="Remove"
           pending={remove.isPending}
+          error={remove.error}
           onConfirm={() => remove.mutate()}
         />
         <ConfirmDialog
           open={confirm === "transfer"}
-          onOpenChange={(open) => !open && setConfirm(null)}
+          onOpenChange={(open) => !open && closeConfirm()}
           title={`Transfer ownership to ${member.email}?`}
           description="They become the owner; you stay a member with the admin role."
           confirmLabel="Transfer ownership"
           pending={transfer.isPending}
+          error={transfer.error}
           onConfirm={() => transfer.mutate()}
         />
       </Cell>

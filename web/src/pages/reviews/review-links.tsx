@@ -35,6 +35,7 @@ export function ReviewLinks({ review }: { review: Review }) {
   });
   const revoke = useMutation({
     mutationFn: (linkId: string) => api.reviews.revokeLink.mutate({ reviewId: review.id, linkId }),
+    meta: { inlineError: true },
     onSuccess: () => {
       toast.success("Link revoked");
       setRevoking(null);
@@ -82,11 +83,16 @@ export function ReviewLinks({ review }: { review: Review }) {
       )}
       <ConfirmDialog
         open={revoking !== null}
-        onOpenChange={(open) => !open && setRevoking(null)}
+        onOpenChange={(open) => {
+          if (open) return;
+          setRevoking(null);
+          revoke.reset();
+        }}
         title="Revoke this link?"
         description="Whoever holds it can no longer view or decide the review."
         confirmLabel="Revoke link"
         pending={revoke.isPending}
+        error={revoke.error}
         onConfirm={() => revoking && revoke.mutate(revoking.id)}
       />
     </section>

@@ -90,6 +90,7 @@ function EndpointActions({ endpoint }: { endpoint: Endpoint }) {
   });
   const remove = useMutation({
     mutationFn: () => api.webhooks.delete.mutate({ endpointId }),
+    meta: { inlineError: true },
     onSuccess: async () => {
       toast.success("Endpoint deleted");
       queryClient.removeQueries({ queryKey: endpointQuery(endpointId).queryKey });
@@ -129,11 +130,16 @@ function EndpointActions({ endpoint }: { endpoint: Endpoint }) {
       />
       <ConfirmDialog
         open={confirming === "delete"}
-        onOpenChange={(open) => !open && setConfirming(null)}
+        onOpenChange={(open) => {
+          if (open) return;
+          setConfirming(null);
+          remove.reset();
+        }}
         title="Delete this endpoint?"
         description="Its delivery history goes with it. This cannot be undone."
         confirmLabel="Delete"
         pending={remove.isPending}
+        error={remove.error}
         onConfirm={() => remove.mutate()}
       />
     </section>
