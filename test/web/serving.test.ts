@@ -36,6 +36,7 @@ describe("the web app's pages", () => {
       expect(csp.get("connect-src"), path).toEqual(["'self'"]);
       expect(csp.get("img-src"), path).toEqual(["'self'", "data:"]);
       expect(csp.get("frame-ancestors"), path).toEqual(["'none'"]);
+      expect(res.headers.get("x-frame-options"), path).toBe("DENY");
       expect(res.headers.get("cache-control"), path).toBe("no-cache");
       const html = await res.text();
       expect(html).toContain(APP_MARKER);
