@@ -11,7 +11,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const myOrgs = (client: TestClient) => client.query<{ id: string }[]>("orgs.list");
+const myOrgs = (client: TestClient) => client.list<{ id: string }>("orgs.list");
 
 describe("cross-origin state changes are refused", () => {
   it("Better Auth: sign-out from a foreign Origin keeps the session", async () => {

@@ -46,7 +46,7 @@ describe("invite → accept", () => {
       role: "PARTICIPANT",
     });
     // The invitation is no longer pending.
-    expect(await owner.query("invitations.list")).toEqual([]);
+    expect(await owner.list("invitations.list")).toEqual([]);
   });
 
   it("records member.invited and member.joined", async () => {
@@ -92,7 +92,7 @@ describe("invite → accept", () => {
     const err = await stranger.trpcError("mutate", "invitations.accept", { token: sent.token });
     expect(err.status).toBe(403);
     expect(err.error.message).toMatch(/different e-mail/);
-    expect(await stranger.query("orgs.list")).toEqual([]);
+    expect(await stranger.list("orgs.list")).toEqual([]);
     expect((await members(owner)).length).toBe(1);
 
     // The invitation is untouched: the right person can still accept it.
@@ -117,7 +117,7 @@ describe("invite → accept", () => {
     const invitee = await signedInUser(t, sent.email);
     const err = await invitee.trpcError("mutate", "invitations.accept", { token: sent.token });
     expect(err.status).toBe(404);
-    expect(await invitee.query("orgs.list")).toEqual([]);
+    expect(await invitee.list("orgs.list")).toEqual([]);
     expect(await membershipOf(owner, sent.email)).toBeUndefined();
   });
 
@@ -131,7 +131,7 @@ describe("invite → accept", () => {
     const invitee = await signedInUser(t, sent.email);
     const err = await invitee.trpcError("mutate", "invitations.accept", { token: sent.token });
     expect(err.status).toBe(404);
-    expect(await invitee.query("orgs.list")).toEqual([]);
+    expect(await invitee.list("orgs.list")).toEqual([]);
     expect(await membershipOf(owner, sent.email)).toBeUndefined();
   });
 
@@ -198,7 +198,7 @@ describe("an invitation carries its sender's authority", () => {
     const invitee = await signedInUser(t, sent.email);
     const refused = await invitee.trpcError("mutate", "invitations.accept", { token: sent.token });
     expect(refused.status).toBe(404);
-    expect(await invitee.query<unknown[]>("orgs.list")).toEqual([]);
+    expect(await invitee.list<unknown>("orgs.list")).toEqual([]);
 
     // promoted back, the sender's pending invitation holds again
     await owner.mutate("members.updateRole", { memberId: admin.memberId, role: "ADMIN" });

@@ -42,7 +42,7 @@ describe("who may see and invite members", () => {
       role: "PARTICIPANT",
     });
     expect(err.status).toBe(403);
-    expect(await owner.query("invitations.list")).toEqual([]);
+    expect(await owner.list("invitations.list")).toEqual([]);
     expect(t.smtp.messages.some((m) => m.to.includes(email))).toBe(false);
   });
 });
@@ -61,7 +61,7 @@ describe("removing a member", () => {
       const err = await participant.client.trpcError("query", path);
       expect(err.status).toBe(403);
     }
-    expect(await participant.client.query("orgs.list")).toEqual([]);
+    expect(await participant.client.list("orgs.list")).toEqual([]);
 
     const removed = (await auditEvents(owner)).find((e) => e.action === "member.removed");
     expect(removed).toMatchObject({
@@ -94,7 +94,7 @@ describe("removing a member", () => {
   it("a demoted member's next request carries the new role", async () => {
     const { client: owner } = await orgOwner(t);
     const admin = await addMember(t, owner, "ADMIN");
-    expect(await admin.client.query("invitations.list")).toEqual([]);
+    expect(await admin.client.list("invitations.list")).toEqual([]);
     await owner.mutate("members.updateRole", { memberId: admin.memberId, role: "REVIEWER" });
     const err = await admin.client.trpcError("query", "invitations.list");
     expect(err.status).toBe(403);
@@ -109,7 +109,7 @@ describe("leaving an organization", () => {
 
     expect(await participant.client.mutate("orgs.leave")).toEqual({ left: orgId });
 
-    expect(await participant.client.query("orgs.list")).toEqual([]);
+    expect(await participant.client.list("orgs.list")).toEqual([]);
     for (const path of ["orgs.current", "members.list"]) {
       const err = await participant.client.trpcError("query", path);
       expect(err.status).toBe(403);

@@ -28,7 +28,7 @@ describe("creating an organization", () => {
 
     const after = await client.query<{ activeOrganizationId: string | null }>("me");
     expect(after.activeOrganizationId).toBe(org.id);
-    expect(await client.query<OrgSummary[]>("orgs.list")).toEqual([
+    expect(await client.list<OrgSummary>("orgs.list")).toEqual([
       { id: org.id, name: "Acme Robotics", slug: org.slug, role: "OWNER" },
     ]);
     const current = await client.query<OrgSummary & { memberId: string }>("orgs.current");
@@ -71,7 +71,7 @@ describe("creating an organization", () => {
     expect(err.status).toBe(409);
     expect(err.error.data.code).toBe("CONFLICT");
     expect(err.error.message).toContain('"taken-slug"');
-    expect(await second.query("orgs.list")).toEqual([]);
+    expect(await second.list("orgs.list")).toEqual([]);
     const me = await second.query<{ activeOrganizationId: string | null }>("me");
     expect(me.activeOrganizationId).toBeNull();
   });
@@ -88,7 +88,7 @@ describe("creating an organization", () => {
     expect(err.error.data.code).toBe("BAD_REQUEST");
     expect(err.error.message).toMatch(/^name: /);
     expect(err.error.data.details?.field).toBe("name");
-    expect(await client.query("orgs.list")).toEqual([]);
+    expect(await client.list("orgs.list")).toEqual([]);
   });
 
   it("refuses a malformed slug with 400 naming the field", async () => {
@@ -96,7 +96,7 @@ describe("creating an organization", () => {
     const err = await client.trpcError("mutate", "orgs.create", { name: "Ok", slug: "Not A Slug" });
     expect(err.status).toBe(400);
     expect(err.error.data.details?.field).toBe("slug");
-    expect(await client.query("orgs.list")).toEqual([]);
+    expect(await client.list("orgs.list")).toEqual([]);
   });
 });
 
@@ -105,7 +105,7 @@ describe("switching the active organization", () => {
     const client = await signedInUser(t);
     const a = await client.mutate<OrgSummary>("orgs.create", { name: "Alpha" });
     const b = await client.mutate<OrgSummary>("orgs.create", { name: "Beta" });
-    const list = await client.query<OrgSummary[]>("orgs.list");
+    const list = await client.list<OrgSummary>("orgs.list");
     expect(list.map((o) => o.id)).toEqual([a.id, b.id]);
     expect((await client.query<OrgSummary>("orgs.current")).id).toBe(b.id);
 

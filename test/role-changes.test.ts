@@ -86,7 +86,7 @@ describe("an ADMIN cannot touch OWNERs", () => {
       role: "OWNER",
     });
     expect(err.status).toBe(403);
-    expect(await owner.query("invitations.list")).toEqual([]);
+    expect(await owner.list("invitations.list")).toEqual([]);
     expect(t.smtp.messages.some((m) => m.to.includes(email))).toBe(false);
   });
 

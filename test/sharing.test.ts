@@ -23,7 +23,7 @@ afterAll(() => t.close());
 const createWorkflow = async (client: TestClient, name: string) =>
   (await client.mutate<{ id: string }>("workflows.create", { name })).id;
 const names = async (client: TestClient) =>
-  (await client.query<{ name: string }[]>("workflows.list")).map((w) => w.name);
+  (await client.list<{ name: string }>("workflows.list")).map((w) => w.name);
 const ref = (assetId: string) => ({ assetType: "workflow", assetId });
 
 describe("workflow sharing", () => {

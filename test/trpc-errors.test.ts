@@ -24,7 +24,7 @@ describe("tRPC refusals that tRPC itself raises are client errors, not internal 
     const body = (await res.json()) as ErrorBody;
     expect(body.error.data).toEqual({ code: "BAD_REQUEST", httpStatus: 400 });
     expect(body.error.message).not.toContain("not json");
-    expect(await client.query("orgs.list")).toEqual([]);
+    expect(await client.list("orgs.list")).toEqual([]);
   });
 
   it("a GET to a mutation answers 405 METHOD_NOT_SUPPORTED", async () => {

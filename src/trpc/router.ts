@@ -34,6 +34,7 @@ import {
   updateOrganization,
 } from "../modules/orgs/ownership.ts";
 import { orgProcedure, protectedProcedure, router } from "./init.ts";
+import { onePage } from "./list.ts";
 import { accessRouter, sharingRouter } from "./routers/access.ts";
 import { apiKeysRouter } from "./routers/api-keys.ts";
 import { authRouter } from "./routers/auth.ts";
@@ -52,7 +53,7 @@ export const appRouter = router({
     activeOrganizationId: ctx.user.activeOrganizationId,
   })),
   orgs: router({
-    list: protectedProcedure.query(({ ctx }) => listMyOrganizations(ctx.user)),
+    list: protectedProcedure.query(({ ctx }) => onePage(listMyOrganizations(ctx.user))),
     create: protectedProcedure
       .input(createOrganizationInput)
       .mutation(({ ctx, input }) => createOrganization(ctx.user, input)),
@@ -73,7 +74,7 @@ export const appRouter = router({
     retention: retentionRouter,
   }),
   members: router({
-    list: orgProcedure.query(({ ctx }) => listMembers(ctx.member)),
+    list: orgProcedure.query(({ ctx }) => onePage(listMembers(ctx.member))),
     updateRole: orgProcedure
       .input(updateRoleInput)
       .mutation(({ ctx, input }) => updateMemberRole(ctx.member, input)),
@@ -91,7 +92,7 @@ export const appRouter = router({
           input,
         ),
       ),
-    list: orgProcedure.query(({ ctx }) => listInvitations(ctx.member)),
+    list: orgProcedure.query(({ ctx }) => onePage(listInvitations(ctx.member))),
     revoke: orgProcedure
       .input(invitationIdInput)
       .mutation(({ ctx, input }) => revokeInvitation(ctx.member, input)),

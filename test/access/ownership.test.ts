@@ -12,7 +12,7 @@ afterAll(() => t.close());
 
 type Member = { id: string; role: string };
 const roleOf = async (client: Awaited<ReturnType<typeof orgOwner>>["client"], memberId: string) =>
-  (await client.query<Member[]>("members.list")).find((m) => m.id === memberId)?.role;
+  (await client.list<Member>("members.list")).find((m) => m.id === memberId)?.role;
 
 describe("organization ownership", () => {
   it("only an OWNER transfers ownership; the caller becomes ADMIN and an OWNER always remains", async () => {
@@ -71,7 +71,7 @@ describe("organization ownership", () => {
 
     await owner.mutate("orgs.delete", { confirmSlug: slug });
     expect((await admin.client.trpcError("query", "orgs.current")).status).toBe(403);
-    expect(await owner.query<unknown[]>("orgs.list")).toEqual([]);
+    expect(await owner.list<unknown>("orgs.list")).toEqual([]);
     const db = t.deps.database.db;
     for (const table of ["member", "workflow", "workflow_grant", "audit_event", "invitation"]) {
       const result = await db.execute(

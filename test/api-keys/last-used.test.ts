@@ -125,7 +125,7 @@ describe("last-used recorder", () => {
     const { id } = await createApiKey(t, owner, { scopes: ["reviews:read"] });
     t.deps.apiKeyUsage.note(id, "203.0.113.9");
     await t.deps.apiKeyUsage.flush();
-    const listed = (await owner.query<ListedKey[]>("apiKeys.list")).find((k) => k.id === id);
+    const listed = (await owner.list<ListedKey>("apiKeys.list")).find((k) => k.id === id);
     expect(listed?.lastUsedIp).toBe("203.0.113.9");
     expect(listed?.lastUsedAt).not.toBeNull();
   });

@@ -86,7 +86,7 @@ describe("creating keys", () => {
     });
     secrets.push(sha256Hex(rolled.key));
     const answers = [
-      await owner.query("apiKeys.list"),
+      await owner.list("apiKeys.list"),
       rolled,
       await owner.mutate("apiKeys.revoke", { keyId: created.id }),
       await auditEvents(owner),
@@ -174,13 +174,13 @@ describe("who may manage keys", () => {
         expect(error.status, `${role} ${path}`).toBe(403);
       }
     }
-    const listed = await owner.query<ListedKey[]>("apiKeys.list");
+    const listed = await owner.list<ListedKey>("apiKeys.list");
     expect(listed.find((k) => k.id === id)?.status).toBe("active");
     expect(listed.some((k) => k.name === "Nope")).toBe(false);
 
     const admin = (await addMember(t, owner, "ADMIN")).client;
     const made = await createApiKey(t, admin, { name: "By admin", scopes: ["webhooks:read"] });
-    expect((await admin.query<ListedKey[]>("apiKeys.list")).some((k) => k.id === made.id)).toBe(
+    expect((await admin.list<ListedKey>("apiKeys.list")).some((k) => k.id === made.id)).toBe(
       true,
     );
     const rolled = await admin.mutate<ListedKey>("apiKeys.roll", {
@@ -204,7 +204,7 @@ describe("who may manage keys", () => {
       const error = await owner.trpcError("mutate", path, input);
       expect(error.status, path).toBe(404);
     }
-    expect((await owner.query<ListedKey[]>("apiKeys.list")).some((k) => k.id === theirs.id)).toBe(
+    expect((await owner.list<ListedKey>("apiKeys.list")).some((k) => k.id === theirs.id)).toBe(
       false,
     );
     const [row] = await dbRows<{ revoked_at: Date | null; organization_id: string }>(

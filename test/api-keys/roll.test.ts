@@ -45,7 +45,7 @@ describe("rolling a key", () => {
     expect(await works(old.key, seconds(3610))).toBe(false);
     expect(await works(next.key, seconds(3610))).toBe(true);
 
-    const listed = await owner.query<ListedKey[]>("apiKeys.list");
+    const listed = await owner.list<ListedKey>("apiKeys.list");
     const oldListed = listed.find((k) => k.id === old.id);
     expect(new Date(oldListed?.expiresAt as string).getTime()).toBeLessThanOrEqual(
       Date.now() + 3600_000,
@@ -58,7 +58,7 @@ describe("rolling a key", () => {
     const next = await roll(old.id, 0);
     expect(await works(old.key)).toBe(false);
     expect(await works(next.key)).toBe(true);
-    const listed = await owner.query<ListedKey[]>("apiKeys.list");
+    const listed = await owner.list<ListedKey>("apiKeys.list");
     expect(listed.find((k) => k.id === old.id)?.status).toBe("expired");
   });
 

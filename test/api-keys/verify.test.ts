@@ -88,7 +88,7 @@ describe("verifyApiKey", () => {
       sql`update api_key set expires_at = now() - interval '1 second' where id = ${id}`,
     );
     expect(await verify(key)).toBeUndefined();
-    const listed = await owner.query<ListedKey[]>("apiKeys.list");
+    const listed = await owner.list<ListedKey>("apiKeys.list");
     expect(listed.find((k) => k.id === id)?.status).toBe("expired");
   });
 });

@@ -63,6 +63,13 @@ export class TestClient {
     return this.trpcResult<T>(await this.fetch(`/trpc/${path}${qs}`));
   }
 
+  /** The items of a list procedure that answers one page (`nextCursor` null). */
+  async list<T = unknown>(path: `${string}.list`, input?: unknown): Promise<T[]> {
+    const page = await this.query<{ items: T[]; nextCursor: string | null }>(path, input);
+    if (page.nextCursor !== null) throw new Error(`${path} answered more than one page`);
+    return page.items;
+  }
+
   async mutate<T = unknown>(path: string, input?: unknown): Promise<T> {
     return this.trpcResult<T>(await this.post(`/trpc/${path}`, input ?? null));
   }

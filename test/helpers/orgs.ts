@@ -48,7 +48,7 @@ export async function invite(t: TestApp, inviter: TestClient, role: string, emai
   return { invitationId: created.id, email, token, link, mail };
 }
 
-export const members = (client: TestClient) => client.query<MemberRow[]>("members.list");
+export const members = (client: TestClient) => client.list<MemberRow>("members.list");
 
 export interface AuditPage {
   items: AuditRow[];

@@ -71,7 +71,7 @@ it("no secret value is found in any table, any response or the log after using e
     level: "use",
   });
   await call("query", "sharing.get", { assetType: "credential", assetId: ids[2] });
-  responses.push(await participant.client.query("credentials.list"));
+  responses.push(await participant.client.list("credentials.list"));
   await call("mutate", "credentials.delete", { credentialId: ids[4] });
   await call("query", "audit.list");
 

@@ -58,14 +58,14 @@ it("credentials.list says per credential whether the member may use it, as the p
     defaultLevel: "use",
   });
 
-  const listed = await participant.query<Listed[]>("credentials.list");
+  const listed = await participant.list<Listed>("credentials.list");
   expect(listed.map((c) => c.name).sort()).toEqual(["Granted", "Own", "Shared"]);
   expect(listed.map((c) => c.id)).not.toContain(hidden.id);
   for (const credential of listed) {
     expect(credential.canUse).toBe(await mayUse(participant, credential.id));
     expect(credential.canUse).toBe(true);
   }
-  const ownersView = await owner.query<Listed[]>("credentials.list");
+  const ownersView = await owner.list<Listed>("credentials.list");
   expect(ownersView.find((c) => c.id === own.id)?.canUse).toBe(true);
   expect(ownersView.every((c) => c.canUse)).toBe(true);
   // the grant level is how canUse is found, not part of the answer

@@ -121,7 +121,7 @@ describe("credentials in the browser", () => {
     await expect(share.getByLabel(`Level of ${member.email}`).inputValue()).resolves.toBe("use");
     await screenshot(page, "credentials-share");
     await share.getByRole("button", { name: "Done" }).click();
-    const listed = await member.client.query<{ id: string; name: string }[]>("credentials.list");
+    const listed = await member.client.list<{ id: string; name: string }>("credentials.list");
     expect(listed.map((c) => c.name)).toEqual(["Deploy API"]);
     const sharing = await ownerApi.query<{ grants: { memberId: string; level: string }[] }>(
       "sharing.get",

@@ -122,7 +122,7 @@ describe("workflows and executions in the browser", () => {
       .getByRole("button", { name: "Delete" })
       .click();
     await rowOf(page, "Ledger sync").waitFor({ state: "detached" });
-    const names = (await owner.query<{ name: string }[]>("workflows.list")).map((w) => w.name);
+    const names = (await owner.list<{ name: string }>("workflows.list")).map((w) => w.name);
     expect(names).toEqual(["Leads in", "Order intake"]);
 
     // The API's refusal shows in the run form: the workflow was deleted meanwhile elsewhere.

@@ -38,7 +38,7 @@ describe("the endpoint secret", () => {
     expect(created.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     expect(Buffer.from(created.secret.slice(6), "base64")).toHaveLength(32);
 
-    const listed = await owner.query<EndpointView[]>("webhooks.list");
+    const listed = await owner.list<EndpointView>("webhooks.list");
     const got = await owner.query<EndpointView>("webhooks.get", { endpointId: created.id });
     for (const view of [listed.find((e) => e.id === created.id), got]) {
       expect(view).toMatchObject({ id: created.id, description: "billing", enabled: true });
@@ -245,7 +245,7 @@ describe("managing endpoints", () => {
       stranger.trpcError("mutate", "webhooks.sendTest", id),
     ];
     for (const refused of await Promise.all(attempts)) expect(refused.status).toBe(404);
-    expect((await stranger.query<EndpointView[]>("webhooks.list")).map((e) => e.id)).not.toContain(
+    expect((await stranger.list<EndpointView>("webhooks.list")).map((e) => e.id)).not.toContain(
       created.id,
     );
     const still = await owner.query<EndpointView>("webhooks.get", id);

@@ -68,7 +68,7 @@ async function run(client: TestClient, workflowId: string, payload = {}) {
 }
 
 const listed = async (client: TestClient, id: string) =>
-  (await client.query<ListedWorkflow[]>("workflows.list")).find((w) => w.id === id);
+  (await client.list<ListedWorkflow>("workflows.list")).find((w) => w.id === id);
 
 describe("workflows.list", () => {
   it("gives each workflow its trigger type, latest execution and sharing mode", async () => {
@@ -114,7 +114,7 @@ describe("workflows.list", () => {
       memberId: participantMemberId,
       level: "view",
     });
-    const ids = (await participant.query<ListedWorkflow[]>("workflows.list")).map((w) => w.id);
+    const ids = (await participant.list<ListedWorkflow>("workflows.list")).map((w) => w.id);
     expect(ids).toContain(granted.id);
     expect(ids).not.toContain(hidden.id);
   });

@@ -6,12 +6,13 @@ import {
   rollApiKey,
 } from "../../modules/api-keys/service.ts";
 import { orgProcedure, router } from "../init.ts";
+import { onePage } from "../list.ts";
 
 export const apiKeysRouter = router({
   create: orgProcedure
     .input(apiKeyInputs.create)
     .mutation(({ ctx, input }) => createApiKey(ctx.member, input)),
-  list: orgProcedure.query(({ ctx }) => listApiKeys(ctx.member)),
+  list: orgProcedure.query(({ ctx }) => onePage(listApiKeys(ctx.member))),
   revoke: orgProcedure
     .input(apiKeyInputs.keyId)
     .mutation(({ ctx, input }) => revokeApiKey(ctx.member, input)),

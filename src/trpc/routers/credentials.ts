@@ -9,10 +9,11 @@ import {
 import { testCredential } from "../../modules/vault/test-connection.ts";
 import { listCredentialTypes } from "../../modules/vault/types/describe.ts";
 import { orgProcedure, router } from "../init.ts";
+import { onePage } from "../list.ts";
 
 export const credentialsRouter = router({
   types: orgProcedure.query(() => listCredentialTypes()),
-  list: orgProcedure.query(({ ctx }) => listCredentials(ctx.member)),
+  list: orgProcedure.query(({ ctx }) => onePage(listCredentials(ctx.member))),
   get: orgProcedure
     .input(credentialInputs.id)
     .query(({ ctx, input }) => getCredential(ctx.member, input)),

@@ -11,9 +11,10 @@ import {
   updateEndpoint,
 } from "../../modules/webhooks/service.ts";
 import { orgProcedure, router } from "../init.ts";
+import { onePage } from "../list.ts";
 
 export const webhooksRouter = router({
-  list: orgProcedure.query(({ ctx }) => listEndpoints(ctx.member)),
+  list: orgProcedure.query(({ ctx }) => onePage(listEndpoints(ctx.member))),
   eventTypes: orgProcedure.query(({ ctx }) => listEventTypes(ctx.member)),
   get: orgProcedure
     .input(webhookInputs.id)

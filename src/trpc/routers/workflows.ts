@@ -24,6 +24,7 @@ import {
 } from "../../modules/workflows/service.ts";
 import { listVersions, versionInputs } from "../../modules/workflows/versions.ts";
 import { orgProcedure, router } from "../init.ts";
+import { onePage } from "../list.ts";
 
 export const workflowsRouter = router({
   nodeTypes: orgProcedure.query(() => listNodeTypes()),
@@ -46,7 +47,7 @@ export const workflowsRouter = router({
   run: orgProcedure
     .input(executionInputs.run)
     .mutation(({ ctx, input }) => runWorkflow(ctx.deps.engine, ctx.member, input)),
-  list: orgProcedure.query(({ ctx }) => listWorkflows(ctx.member)),
+  list: orgProcedure.query(({ ctx }) => onePage(listWorkflows(ctx.member))),
   get: orgProcedure
     .input(workflowInputs.id)
     .query(({ ctx, input }) => getWorkflow(ctx.member, input)),

@@ -9,7 +9,7 @@ export const meQuery = queryOptions({ queryKey: ["me"], queryFn: () => api.me.qu
 
 export const orgsQuery = queryOptions({
   queryKey: ["orgs.list"],
-  queryFn: () => api.orgs.list.query(),
+  queryFn: () => api.orgs.list.query().then((page) => page.items),
 });
 
 export const permissionsQuery = queryOptions({

@@ -3,7 +3,8 @@ import type { AppRouter } from "../../../src/trpc/router.ts";
 
 /**
  * The typed API client. Pages call it inside TanStack Query hooks:
- * `useQuery({ queryKey: ["members.list"], queryFn: () => api.members.list.query() })`.
+ * `useQuery({ queryKey: ["workflows.get", input], queryFn: () => api.workflows.get.query(input) })`.
+ * Every `*.list` answers `{ items, nextCursor }`.
  * The session cookie goes along (same origin); nothing is kept in localStorage.
  */
 export const api = createTRPCClient<AppRouter>({

@@ -46,7 +46,10 @@ export function SharingPanel({
     queryKey: sharingKey,
     queryFn: () => api.sharing.get.query(asset),
   });
-  const members = useQuery({ queryKey: ["members.list"], queryFn: () => api.members.list.query() });
+  const members = useQuery({
+    queryKey: ["members.list"],
+    queryFn: () => api.members.list.query().then((page) => page.items),
+  });
   const refresh = () =>
     Promise.all([
       queryClient.invalidateQueries({ queryKey: sharingKey }),

@@ -5,10 +5,10 @@ export const apiKeysQueryKey = ["apiKeys.list"];
 
 export const apiKeysQuery = queryOptions({
   queryKey: apiKeysQueryKey,
-  queryFn: () => api.apiKeys.list.query(),
+  queryFn: () => api.apiKeys.list.query().then((page) => page.items),
 });
 
-export type ListedKey = Awaited<ReturnType<typeof api.apiKeys.list.query>>[number];
+export type ListedKey = Awaited<ReturnType<typeof api.apiKeys.list.query>>["items"][number];
 
 /** Dates arrive as ISO strings over JSON (the types say Date); either formats the same. */
 export const when = (value: Date | string | null) =>

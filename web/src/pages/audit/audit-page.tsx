@@ -138,7 +138,7 @@ function ActorSelect({ value, onChange }: { value: string; onChange: (actorId: s
   const { can } = usePermissions();
   const members = useQuery({
     queryKey: ["members.list"],
-    queryFn: () => api.members.list.query(),
+    queryFn: () => api.members.list.query().then((page) => page.items),
     enabled: can("member:view"),
   });
   const options = [

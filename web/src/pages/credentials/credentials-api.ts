@@ -1,12 +1,12 @@
 import { queryOptions } from "@tanstack/react-query";
 import { api } from "../../lib/trpc.ts";
 
-export type Credential = Awaited<ReturnType<typeof api.credentials.list.query>>[number];
+export type Credential = Awaited<ReturnType<typeof api.credentials.list.query>>["items"][number];
 export type CredentialType = Awaited<ReturnType<typeof api.credentials.types.query>>[number];
 
 export const credentialsQuery = queryOptions({
   queryKey: ["credentials.list"],
-  queryFn: () => api.credentials.list.query(),
+  queryFn: () => api.credentials.list.query().then((page) => page.items),
 });
 
 export const credentialTypesQuery = queryOptions({

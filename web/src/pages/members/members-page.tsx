@@ -12,7 +12,10 @@ import { api } from "../../lib/trpc.ts";
 import { MemberRow } from "./member-row.tsx";
 
 export const roleOptions = roles.map((role) => ({ value: role, label: role.toLowerCase() }));
-export const membersQuery = { queryKey: ["members.list"], queryFn: () => api.members.list.query() };
+export const membersQuery = {
+  queryKey: ["members.list"],
+  queryFn: () => api.members.list.query().then((page) => page.items),
+};
 
 export function MembersPage() {
   const { can } = usePermissions();
@@ -90,7 +93,7 @@ function PendingInvitations() {
   const queryClient = useQueryClient();
   const invitations = useQuery({
     queryKey: ["invitations.list"],
-    queryFn: () => api.invitations.list.query(),
+    queryFn: () => api.invitations.list.query().then((page) => page.items),
   });
   const [revoking, setRevoking] = useState<{ id: string; email: string } | null>(null);
   const revoke = useMutation({

@@ -3,7 +3,7 @@ import { api } from "../../lib/trpc.ts";
 
 export const endpointsQuery = queryOptions({
   queryKey: ["webhooks.list"],
-  queryFn: () => api.webhooks.list.query(),
+  queryFn: () => api.webhooks.list.query().then((page) => page.items),
 });
 
 export const endpointQuery = (endpointId: string) =>
