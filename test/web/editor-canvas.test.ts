@@ -97,7 +97,7 @@ describe("the workflow editor's canvas", () => {
     expect(problems).toEqual([]);
   });
 
-  it('opens a graph of six columns whole at 1024 px, in the editor and in the execution viewer, where nodes after a failure show "not run"', async () => {
+  it('opens a graph of six columns whole at 1024 px, in the editor and in the execution viewer, where nodes after a failure show "not run" and the failed step is open', async () => {
     onTestFailed(() => web.screenshotAll("editor-canvas-wide-failed"));
     const { client: ownerApi } = await orgOwner(web.t, "Wide Corp");
     const { email } = await ownerApi.query<{ email: string }>("me");
@@ -135,6 +135,12 @@ describe("the workflow editor's canvas", () => {
     await graphNode(page, "c").and(page.locator('[data-status="failed"]')).waitFor();
     for (const id of ["d", "e"])
       expect(await graphNode(page, id).getAttribute("data-status"), id).toBe("not run");
+    // the failed step is open with its error
+    await page
+      .getByRole("list", { name: "Steps" })
+      .getByRole("alert")
+      .getByText("Unable to cast value to a number")
+      .waitFor();
     await screenshot(page, "execution-not-run");
     expect(problems).toEqual([]);
   });

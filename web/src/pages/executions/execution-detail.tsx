@@ -52,7 +52,10 @@ function ExecutionBody({ execution }: { execution: Execution }) {
     staleTime: Number.POSITIVE_INFINITY, // a saved version never changes
   });
   const nodeTypes = useQuery(nodeTypesQuery);
-  const [selected, setSelected] = useState<string | null>(null);
+  // the failed step is open, with its error, until another is chosen
+  const [chosen, setSelected] = useState<string | null | undefined>(undefined);
+  const failed = execution.steps.find((s) => s.status === "failed")?.nodeId ?? null;
+  const selected = chosen === undefined ? failed : chosen;
   const stored = definition.data && asDefinition(definition.data.definition);
   // nodes without a step have not run: yet, while the execution goes on; else never will
   const noStep = isActive(execution.status) ? "pending" : "not run";
