@@ -9,7 +9,7 @@ import { toast } from "../../components/ui/toast.tsx";
 import { usePermissions } from "../../lib/permissions.ts";
 import { meQuery } from "../../lib/queries.ts";
 import { api } from "../../lib/trpc.ts";
-import { roleOptions } from "./members-page.tsx";
+import { assignableRoles } from "./members-page.tsx";
 
 interface Member {
   id: string;
@@ -37,9 +37,6 @@ export function MemberRow({ member }: { member: Member }) {
   // Only an OWNER may act on an OWNER or grant that role (the server refuses anyone else).
   const isOwner = myRole === "OWNER";
   const mayManage = !isMe && (isOwner || !ownerOnlyRoles.includes(member.role as Role));
-  const assignable = roleOptions.filter(
-    (option) => isOwner || !ownerOnlyRoles.includes(option.value),
-  );
 
   const updateRole = useMutation({
     mutationFn: (role: string) =>
@@ -81,7 +78,7 @@ export function MemberRow({ member }: { member: Member }) {
             value={member.role}
             disabled={updateRole.isPending}
             onChange={(e) => updateRole.mutate(e.target.value)}
-            options={assignable}
+            options={assignableRoles(myRole)}
           />
         ) : (
           member.role.toLowerCase()

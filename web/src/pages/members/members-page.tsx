@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { roles } from "../../../../src/access/statements.ts";
+import { ownerOnlyRoles, roles } from "../../../../src/access/statements.ts";
 import { Button } from "../../components/ui/button.tsx";
 import { ConfirmDialog } from "../../components/ui/dialog.tsx";
 import { Field, SelectField } from "../../components/ui/field.tsx";
@@ -12,6 +12,9 @@ import { api } from "../../lib/trpc.ts";
 import { MemberRow } from "./member-row.tsx";
 
 export const roleOptions = roles.map((role) => ({ value: role, label: role.toLowerCase() }));
+/** The roles `myRole` may give: only an OWNER may grant OWNER (the server refuses others). */
+export const assignableRoles = (myRole: string | undefined) =>
+  roleOptions.filter((option) => myRole === "OWNER" || !ownerOnlyRoles.includes(option.value));
 export const membersQuery = {
   queryKey: ["members.list"],
   queryFn: () => api.members.list.query().then((page) => page.items),
@@ -43,6 +46,7 @@ export function MembersPage() {
 }
 
 function InviteForm() {
+  const { role: myRole } = usePermissions();
   const queryClient = useQueryClient();
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<(typeof roles)[number]>("PARTICIPANT");
@@ -78,7 +82,7 @@ function InviteForm() {
           label="Role"
           value={role}
           onChange={(e) => setRole(e.target.value as typeof role)}
-          options={roleOptions}
+          options={assignableRoles(myRole)}
         />
         <Button type="submit" pending={invite.isPending}>
           Send invitation
@@ -150,6 +154,7 @@ function LeaveOrganization() {
   const [open, setOpen] = useState(false);
   const leave = useMutation({
     mutationFn: () => api.orgs.leave.mutate(),
+    meta: { inlineError: true },
     onSuccess: () => {
       queryClient.clear();
       toast.success("You left the organization");
@@ -162,14 +167,17 @@ function LeaveOrganization() {
       <Button variant="secondary" onClick={() => setOpen(true)}>
         Leave organization
       </Button>
-      <FormError error={leave.error} />
       <ConfirmDialog
         open={open}
-        onOpenChange={setOpen}
+        onOpenChange={(next) => {
+          setOpen(next);
+          if (!next) leave.reset();
+        }}
         title="Leave this organization?"
         description="You lose access to its workflows, credentials and reviews until invited again."
         confirmLabel="Leave"
         pending={leave.isPending}
+        error={leave.error}
         onConfirm={() => leave.mutate()}
       />
     </section>
