@@ -97,7 +97,7 @@ describe("the workflow editor's canvas", () => {
     expect(problems).toEqual([]);
   });
 
-  it('opens a graph of six columns whole at 1024 px, in the editor and in the execution viewer, where nodes after a failure show "not run" and the failed step is open', async () => {
+  it('opens a graph of six columns whole at 1024 px, and a node chosen there at full size, in the editor and in the execution viewer, where nodes after a failure show "not run" and the failed step is open', async () => {
     onTestFailed(() => web.screenshotAll("editor-canvas-wide-failed"));
     const { client: ownerApi } = await orgOwner(web.t, "Wide Corp");
     const { email } = await ownerApi.query<{ email: string }>("me");
@@ -125,6 +125,19 @@ describe("the workflow editor's canvas", () => {
     for (const id of ids) await graphNode(page, id).waitFor();
     for (const id of ids) expect(await onCanvas(page, id), id).toBe(true);
     await screenshot(page, "editor-canvas-wide");
+    // a node chosen from that overview is shown at full size beside its settings
+    await graphNode(page, "c").click();
+    const panel = page.getByRole("complementary", { name: "Configure c" });
+    await panel.waitFor();
+    await expect
+      .poll(async () => (await graphNode(page, "c").boundingBox())?.width)
+      .toBeGreaterThan(180);
+    const [node, side] = await Promise.all([
+      graphNode(page, "c").boundingBox(),
+      panel.boundingBox(),
+    ]);
+    expect(node && side && node.x + node.width <= side.x).toBe(true);
+    await screenshot(page, "editor-canvas-zoomed");
     const { executionId } = await ownerApi.mutate<{ executionId: string }>("workflows.run", {
       workflowId,
     });

@@ -90,7 +90,8 @@ export function EditorCanvas({
   coveredRight: number;
 }) {
   // The selected node is brought into view beside the settings panel that covers the right:
-  // the whole graph when it fits there readably, else the node with the least movement.
+  // the whole graph when it fits there readably, else the node with the least movement (or
+  // at full size, from a zoom too small to read).
   // Closing the panel shows the whole graph again when the panel had moved the view, or at
   // least moves the view back by as much as the panel had pushed it left.
   const flow = useRef<ReactFlowInstance<FlowNode, FlowEdge>>(null);
@@ -124,6 +125,22 @@ export function EditorCanvas({
       return;
     }
     coveredWas.current = coveredRight;
+    const viewport = flow.current.getViewport();
+    if (viewport.zoom < READABLE_ZOOM) {
+      // zoomed out to an overview, the node is too small to read beside its settings:
+      // centre it at full size in the part of the canvas the panel leaves
+      pushed.current = coveredRight / 2;
+      const centre = {
+        x: (visible.left + visible.right) / 2,
+        y: (visible.top + visible.bottom) / 2,
+      };
+      void flow.current.setViewport({
+        zoom: 1,
+        x: centre.x - canvas.left - (x + NODE.width / 2),
+        y: centre.y - canvas.top - (y + NODE.height / 2),
+      });
+      return;
+    }
     const from = flow.current.flowToScreenPosition({ x, y });
     const to = flow.current.flowToScreenPosition({ x: x + NODE.width, y: y + NODE.height });
     // the least movement that brings the node in, so the graph around it stays put
@@ -132,7 +149,6 @@ export function EditorCanvas({
     if (!dx && !dy) return;
     pushed.current = (pushed.current ?? 0) - Math.min(0, dx);
     if (fitGraph(flow.current, nodes, visible, margin, coveredRight)) return;
-    const viewport = flow.current.getViewport();
     void flow.current.setViewport({ ...viewport, x: viewport.x + dx, y: viewport.y + dy });
   }, [x, y, coveredRight]);
   return (
