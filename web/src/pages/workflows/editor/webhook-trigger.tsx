@@ -31,7 +31,8 @@ export function WebhookTrigger({ workflowId, canEdit }: { workflowId: string; ca
       className="flex items-center gap-3 rounded-md border border-slate-200 bg-white px-3 py-1.5 text-sm"
     >
       <span className="shrink-0 font-medium text-slate-700">Webhook:</span>
-      <code className="min-w-0 flex-1 truncate text-xs text-slate-600">
+      {/* wraps rather than cut: at 1024 px the workflow's id in the path was cut off */}
+      <code className="min-w-0 flex-1 break-all text-xs text-slate-600">
         POST {hookUrl(workflowId, "<secret>")}
       </code>
       {canEdit && (
