@@ -1,6 +1,8 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { EnqueueOptions, JobQueue } from "../../src/jobs/queue.ts";
 import { expireReview, REVIEW_EXPIRE_QUEUE } from "../../src/modules/reviews/expiry.ts";
+import { queueEnqueue } from "../../src/modules/workflows/engine/worker.ts";
 import { startTestApp, type TestApp } from "../helpers/app.ts";
 import type { TestClient } from "../helpers/client.ts";
 import { dbRows } from "../helpers/orgs.ts";
@@ -62,6 +64,21 @@ describe("a standalone review expires on its own", () => {
     );
     expect(Number(queued?.expire_seconds)).toBeLessThanOrEqual(30);
     expect(Number(queued?.retry_delay)).toBeLessThanOrEqual(5);
+  });
+
+  it("a review node's expiry (its wait's timeout job) is handed on as quickly when its worker dies", async () => {
+    const sent: { name: string; options?: EnqueueOptions }[] = [];
+    const queue = {
+      send: async (name: string, _data: object, options?: EnqueueOptions) => {
+        sent.push({ name, options });
+        return null;
+      },
+    } as unknown as JobQueue;
+    const data = { orgId, executionId: "x", nodeId: "review" };
+    await queueEnqueue(queue)({ name: "execution.wait-timeout", data }, { startAfterSeconds: 60 });
+    expect(sent[0]?.name).toBe("execution.wait-timeout");
+    expect(sent[0]?.options?.expireInSeconds).toBeLessThanOrEqual(30);
+    expect(sent[0]?.options?.retryDelay).toBeLessThanOrEqual(5);
   });
 
   it("once due: one expired activity, one audit event, one review.expired delivery — however often the job runs", async () => {

@@ -17,10 +17,15 @@ export const ENGINE_QUEUES = [
 ];
 
 /**
- * Redelivery of a job whose worker died: after this long it is handed out again. An execution
- * does not wait for it: the lease sweep resumes it once its lease expired.
+ * Redelivery of an advance job whose worker died: after this long it is handed out again. An
+ * execution does not wait for it: the lease sweep resumes it once its lease expired.
  */
 const EXPIRE_SECONDS = 15 * 60;
+/**
+ * The other jobs (a wait's timeout, which also expires a review node's review) are one short
+ * transaction and have no lease: one still active after this belongs to a worker that died.
+ */
+const SHORT_JOB_EXPIRE_SECONDS = 30;
 
 /** The engine's enqueue, on the job queue: in the caller's transaction when one is given. */
 export function queueEnqueue(queue: JobQueue): EngineDeps["enqueue"] {
@@ -28,7 +33,7 @@ export function queueEnqueue(queue: JobQueue): EngineDeps["enqueue"] {
     const sendOptions = {
       retryLimit: 3,
       retryDelay: 5,
-      expireInSeconds: EXPIRE_SECONDS,
+      expireInSeconds: job.name === "execution.advance" ? EXPIRE_SECONDS : SHORT_JOB_EXPIRE_SECONDS,
       ...(options.startAfterSeconds ? { startAfter: options.startAfterSeconds } : {}),
     };
     if (options.tx) await queue.sendInTransaction(options.tx, job.name, job.data, sendOptions);
