@@ -180,9 +180,7 @@ describe("who may manage keys", () => {
 
     const admin = (await addMember(t, owner, "ADMIN")).client;
     const made = await createApiKey(t, admin, { name: "By admin", scopes: ["webhooks:read"] });
-    expect((await admin.list<ListedKey>("apiKeys.list")).some((k) => k.id === made.id)).toBe(
-      true,
-    );
+    expect((await admin.list<ListedKey>("apiKeys.list")).some((k) => k.id === made.id)).toBe(true);
     const rolled = await admin.mutate<ListedKey>("apiKeys.roll", {
       keyId: made.id,
       oldKeyExpiresInSeconds: 0,
