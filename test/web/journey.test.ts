@@ -168,6 +168,7 @@ describe("the journey in the browser", () => {
       // Only the refusal: no form whose every submission would be refused too.
       const create = /^(New credential|Create API key|Add endpoint)$/;
       expect(await reviewer.page.getByRole("button", { name: create }).count()).toBe(0);
+      expect(await reviewer.page.getByRole("button", { name: "Try again" }).count()).toBe(0);
     }
 
     await expectNotShown(owner.page, responses, TOKEN);

@@ -13,12 +13,19 @@ export function isUnauthorized(error: unknown): boolean {
   return error instanceof AuthError && error.status === 401;
 }
 
-/** True when the API refused the request itself (4xx): asking again gets the same answer. */
-export function isClientError(error: unknown): boolean {
-  const status = isApiError(error)
+const statusOf = (error: unknown): number | undefined =>
+  isApiError(error)
     ? error.data?.httpStatus
     : error instanceof AuthError
       ? error.status
       : undefined;
+
+/** True when the API refused the request itself (4xx): asking again gets the same answer. */
+export function isClientError(error: unknown): boolean {
+  const status = statusOf(error);
   return status !== undefined && status >= 400 && status < 500;
 }
+
+/** A refusal that stands however often it is asked (a rate limit or time-out passes later). */
+export const isFinalRefusal = (error: unknown): boolean =>
+  isClientError(error) && statusOf(error) !== 429 && statusOf(error) !== 408;

@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { errorMessage } from "../../lib/errors.ts";
+import { errorMessage, isFinalRefusal } from "../../lib/errors.ts";
 import { Button } from "./button.tsx";
 
 export function Spinner({ label = "Loading…" }: { label?: string }) {
@@ -11,7 +11,10 @@ export function Spinner({ label = "Loading…" }: { label?: string }) {
   );
 }
 
-/** A failed load: the API's own message, and a retry when the caller offers one. */
+/**
+ * A failed load: the API's own message, and a retry when the caller offers one and asking
+ * again could help (not after a refusal such as "your role may not").
+ */
 export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   return (
     <div
@@ -19,7 +22,7 @@ export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () =>
       className="rounded-md border border-red-200 bg-red-50 p-4 text-sm text-red-800"
     >
       <p>{errorMessage(error)}</p>
-      {onRetry && (
+      {onRetry && !isFinalRefusal(error) && (
         <Button variant="secondary" className="mt-3" onClick={onRetry}>
           Try again
         </Button>
