@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
-import { orgOwner, PASSWORD } from "../helpers/users.ts";
+import { orgOwner, PASSWORD, signedInUser, uniqueEmail } from "../helpers/users.ts";
 import { signInWithForm, startWebTest, type WebTest } from "./harness.ts";
 
 let web: WebTest;
@@ -45,6 +45,31 @@ describe("signing in and recovering access in the browser", () => {
     await page.getByRole("alert").waitFor(); // the old password no longer works
     await signInWithForm(page, email, NEW_PASSWORD);
     await page.getByRole("heading", { name: "Reset Corp" }).waitFor();
+    expect(problems).toEqual([]);
+  });
+
+  it("an invitation opened while signed in as someone else: the refusal, then sign out there and accept as the invitee", async () => {
+    onTestFailed(() => web.screenshotAll("invitation-other-user-failed"));
+    const { client: ownerApi } = await orgOwner(web.t, "Invite Corp");
+    const invitee = uniqueEmail("invitee");
+    await signedInUser(web.t, invitee); // has an account already
+    await ownerApi.mutate("invitations.create", { email: invitee, role: "PARTICIPANT" });
+    const link = await web.mailedLink(invitee);
+    const { client: otherApi } = await orgOwner(web.t, "Other Corp");
+    const { email: other } = await otherApi.query<{ email: string }>("me");
+
+    const { page, problems } = await web.newPage();
+    await page.goto("/sign-in");
+    await signInWithForm(page, other, PASSWORD);
+    await page.getByRole("heading", { name: "Other Corp" }).waitFor();
+    await page.goto(link);
+    await page.getByRole("button", { name: "Accept invitation" }).click();
+    await page.getByRole("alert").getByText("sent to a different e-mail address").waitFor();
+    await page.getByRole("button", { name: `Not ${other}? Sign out` }).click();
+    await page.getByRole("link", { name: "Sign in to accept" }).click();
+    await signInWithForm(page, invitee, PASSWORD);
+    await page.getByRole("button", { name: "Accept invitation" }).click();
+    await page.getByRole("heading", { name: "Invite Corp" }).waitFor();
     expect(problems).toEqual([]);
   });
 });

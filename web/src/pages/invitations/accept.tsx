@@ -3,7 +3,7 @@ import { Link, useLocation, useNavigate, useSearch } from "@tanstack/react-route
 import { Button } from "../../components/ui/button.tsx";
 import { FormError, Spinner } from "../../components/ui/states.tsx";
 import { toast } from "../../components/ui/toast.tsx";
-import { authClient } from "../../lib/auth.ts";
+import { authClient, unwrap } from "../../lib/auth.ts";
 import { api } from "../../lib/trpc.ts";
 import { AuthCard } from "../auth/auth-card.tsx";
 
@@ -24,6 +24,14 @@ export function AcceptInvitationPage() {
       queryClient.clear();
       toast.success("You joined the organization");
       await navigate({ to: "/" });
+    },
+  });
+  // Signed in as someone else than the invitee: sign out here and come back to this page.
+  const signOut = useMutation({
+    mutationFn: () => unwrap(authClient.signOut()),
+    onSuccess: () => {
+      accept.reset();
+      queryClient.clear();
     },
   });
 
@@ -71,6 +79,14 @@ export function AcceptInvitationPage() {
       <FormError error={accept.error} />
       <Button className="w-full" pending={accept.isPending} onClick={() => accept.mutate()}>
         Accept invitation
+      </Button>
+      <Button
+        variant="ghost"
+        className="w-full"
+        pending={signOut.isPending}
+        onClick={() => signOut.mutate()}
+      >
+        Not {session.data.user.email}? Sign out
       </Button>
     </AuthCard>
   );
