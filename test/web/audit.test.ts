@@ -36,6 +36,12 @@ describe("the audit log in the browser", () => {
     const previous = page.getByRole("button", { name: "Previous page" });
     await rows(page).nth(49).waitFor();
     expect(await rows(page).count()).toBe(50);
+    // Each event's details, folded: here the newest key's name and scopes.
+    const newest = rows(page).first();
+    await newest.getByText("Show").click();
+    await expect(newest.locator("pre").textContent()).resolves.toMatch(
+      /name: key 55[\s\S]*scopes: \["reviews:read"\]/,
+    );
     expect(await previous.isDisabled()).toBe(true);
     await next.click();
     await rows(page).filter({ hasText: "org.created" }).waitFor();

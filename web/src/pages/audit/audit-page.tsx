@@ -99,7 +99,7 @@ export function AuditPage() {
       {events.isError && <ErrorState error={events.error} onRetry={() => events.refetch()} />}
       {events.data?.items.length === 0 && <EmptyState title="No audit events match" />}
       {!!events.data?.items.length && (
-        <Table caption="Audit events" head={["Time", "Actor", "Action", "Target", "IP"]}>
+        <Table caption="Audit events" head={["Time", "Actor", "Action", "Target", "IP", "Details"]}>
           {events.data.items.map((event) => (
             <tr key={event.id}>
               <Cell>{new Date(event.createdAt).toLocaleString()}</Cell>
@@ -120,6 +120,9 @@ export function AuditPage() {
                 )}
               </Cell>
               <Cell>{event.ip ?? "—"}</Cell>
+              <Cell>
+                <EventDetails metadata={event.metadata} />
+              </Cell>
             </tr>
           ))}
         </Table>
@@ -130,6 +133,26 @@ export function AuditPage() {
         loading={events.isPlaceholderData}
       />
     </div>
+  );
+}
+
+/** What the event recorded beside its target (e.g. a role before and after), folded. */
+function EventDetails({ metadata }: { metadata: unknown }) {
+  if (!metadata || typeof metadata !== "object" || Object.keys(metadata).length === 0) {
+    return <>—</>;
+  }
+  return (
+    <details>
+      <summary className="cursor-pointer text-xs text-indigo-700">Show</summary>
+      <pre className="mt-1 max-w-xs overflow-x-auto whitespace-pre-wrap break-all text-xs">
+        {Object.entries(metadata)
+          .map(
+            ([key, value]) =>
+              `${key}: ${typeof value === "string" ? value : JSON.stringify(value)}`,
+          )
+          .join("\n")}
+      </pre>
+    </details>
   );
 }
 
