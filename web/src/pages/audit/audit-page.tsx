@@ -144,7 +144,7 @@ function EventDetails({ metadata }: { metadata: unknown }) {
   return (
     <details>
       <summary className="cursor-pointer text-xs text-indigo-700">Show</summary>
-      <pre className="mt-1 max-w-xs overflow-x-auto whitespace-pre-wrap break-all text-xs">
+      <pre className="mt-1 w-44 whitespace-pre-wrap break-words text-xs">
         {Object.entries(metadata)
           .map(
             ([key, value]) =>
