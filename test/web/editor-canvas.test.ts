@@ -137,6 +137,13 @@ describe("the workflow editor's canvas", () => {
       panel.boundingBox(),
     ]);
     expect(node && side && node.x + node.width <= side.x).toBe(true);
+    // below 1280 px the main navigation is an icon rail, so the panel covers under half the
+    // canvas; its links keep their names
+    const canvas = await page.locator(".react-flow").first().boundingBox();
+    expect(side && canvas && side.width < canvas.width / 2).toBe(true);
+    const nav = page.getByRole("navigation", { name: "Main" });
+    expect((await nav.boundingBox())?.width).toBeLessThan(80);
+    await nav.getByRole("link", { name: "Workflows" }).waitFor();
     await screenshot(page, "editor-canvas-zoomed");
     const { executionId } = await ownerApi.mutate<{ executionId: string }>("workflows.run", {
       workflowId,

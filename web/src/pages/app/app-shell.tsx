@@ -5,10 +5,14 @@ import { authClient, unwrap } from "../../lib/auth.ts";
 import { usePermissions } from "../../lib/permissions.ts";
 import { meQuery } from "../../lib/queries.ts";
 import { orgNavigation } from "../../nav.ts";
+import { NavIcon } from "./nav-icon.tsx";
 import { OrganizationSwitcher } from "./organization-switcher.tsx";
 
+// Below 1280 px the navigation is a rail of icons, leaving the width to the page (the editor's
+// canvas above all); each link keeps its text for screen readers and a tooltip for the eye.
 const navLink =
-  "block rounded-md px-3 py-2 text-sm text-slate-700 hover:bg-slate-100 data-[status=active]:bg-indigo-50 data-[status=active]:font-medium data-[status=active]:text-indigo-700";
+  "flex items-center justify-center gap-3 rounded-md p-2 text-sm text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600 data-[status=active]:bg-indigo-50 data-[status=active]:font-medium data-[status=active]:text-indigo-700 xl:justify-start xl:px-3";
+const navText = "sr-only xl:not-sr-only";
 
 /** The signed-in frame: organization switcher, navigation per permission, account, sign out. */
 export function AppShell() {
@@ -42,10 +46,10 @@ export function AppShell() {
         </div>
       </header>
       <div className="flex">
-        <nav aria-label="Main" className="w-56 shrink-0 space-y-1 p-4">
+        <nav aria-label="Main" className="w-14 shrink-0 space-y-1 px-2 py-4 xl:w-56 xl:px-4">
           {me?.activeOrganizationId && <OrgNavigation />}
         </nav>
-        <main className="min-w-0 flex-1 p-6">
+        <main className="min-w-0 flex-1 py-6 pr-6 pl-4 xl:pl-6">
           <Outlet />
         </main>
       </div>
@@ -58,16 +62,18 @@ function OrgNavigation() {
   return (
     <ul className="space-y-1">
       <li>
-        <Link to="/" className={navLink} activeOptions={{ exact: true }}>
-          Overview
+        <Link to="/" className={navLink} activeOptions={{ exact: true }} title="Overview">
+          <NavIcon to="/" />
+          <span className={navText}>Overview</span>
         </Link>
       </li>
       {orgNavigation
         .filter((item) => can(item.permission))
         .map((item) => (
           <li key={item.to}>
-            <Link to={item.to} className={navLink}>
-              {item.label}
+            <Link to={item.to} className={navLink} title={item.label}>
+              <NavIcon to={item.to} />
+              <span className={navText}>{item.label}</span>
             </Link>
           </li>
         ))}
