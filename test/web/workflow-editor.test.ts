@@ -139,6 +139,14 @@ describe("the workflow editor", () => {
     await palette.getByRole("button", { name: "Add If" }).click();
     await graphNode(page, "if").waitFor();
     expect(await page.locator(".react-flow__edge").count()).toBe(2); // connected after the transform
+    // undoing back to what was saved is no longer unsaved; redoing is again
+    const unsaved = page.getByText("Unsaved changes");
+    await unsaved.waitFor();
+    await page.getByRole("button", { name: "Undo", exact: true }).click();
+    await graphNode(page, "if").waitFor({ state: "detached" });
+    await unsaved.waitFor({ state: "detached" });
+    await page.getByRole("button", { name: "Redo", exact: true }).click();
+    await unsaved.waitFor();
     await page.getByRole("link", { name: "← Workflows" }).click();
     const leave = page.getByRole("dialog", { name: "Leave without saving?" });
     await leave.getByRole("button", { name: "Cancel" }).click();

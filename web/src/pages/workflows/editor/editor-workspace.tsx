@@ -50,8 +50,15 @@ export function EditorWorkspace({
   const workflowId = workflow.id;
   const readOnly = !canEdit || viewingVersion !== undefined;
   const graph = useEditorGraph(initial, nodeTypes);
-  const [savedRevision, setSavedRevision] = useState(0);
-  const dirty = graph.revision !== savedRevision;
+  // Unsaved means unlike what was last saved (or opened), so undoing every change is clean
+  // again; the definition only changes with a revision, not with each frame of a drag.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: revision counts the graph's changes
+  const current = useMemo(
+    () => JSON.stringify(toDefinition(graph.nodes, graph.edges)),
+    [graph.revision],
+  );
+  const [saved, setSaved] = useState(current);
+  const dirty = current !== saved;
   const [problems, setProblems] = useState<DefinitionProblem[]>([]);
   const [historyOpen, setHistoryOpen] = useState(false);
   const [connecting, setConnecting] = useState(false);
@@ -65,15 +72,15 @@ export function EditorWorkspace({
   const navigate = useNavigate();
 
   const save = useMutation({
-    mutationFn: async (revision: number) => {
+    mutationFn: async () => {
       const definition = toDefinition(graph.nodes, graph.edges);
-      const saved = await api.workflows.saveDefinition.mutate({ workflowId, definition });
-      return { ...saved, revision, definition };
+      const result = await api.workflows.saveDefinition.mutate({ workflowId, definition });
+      return { ...result, definition };
     },
     meta: { inlineError: true },
     gcTime: 0,
     onSuccess: async (saved) => {
-      setSavedRevision(saved.revision);
+      setSaved(JSON.stringify(saved.definition));
       setProblems([]);
       toast.success(`Saved version ${saved.version}`);
       // What was saved is the current definition: the page need not wait to reload it.
@@ -105,7 +112,7 @@ export function EditorWorkspace({
     const key = event.key.toLowerCase();
     if (key === "s") {
       event.preventDefault();
-      if (!save.isPending) save.mutate(graph.revision);
+      if (!save.isPending) save.mutate();
       return;
     }
     if ((key !== "z" && key !== "y") || isTextEntry(event.target)) return;
@@ -175,7 +182,7 @@ export function EditorWorkspace({
             </Link>
           )}
           {viewingVersion !== undefined && canEdit && (
-            <Button pending={save.isPending} onClick={() => save.mutate(graph.revision)}>
+            <Button pending={save.isPending} onClick={() => save.mutate()}>
               Restore this version
             </Button>
           )}
@@ -207,11 +214,7 @@ export function EditorWorkspace({
               >
                 Delete selected
               </Button>
-              <Button
-                pending={save.isPending}
-                onClick={() => save.mutate(graph.revision)}
-                title="Save (Ctrl+S)"
-              >
+              <Button pending={save.isPending} onClick={() => save.mutate()} title="Save (Ctrl+S)">
                 Save
               </Button>
             </>
