@@ -15,8 +15,9 @@ import { signedInUser } from "./helpers/users.ts";
 import { stepOf, waitForExecution, workflowWith } from "./workflows/harness.ts";
 
 /**
- * `kill -9` of the server while a node waits on a slow HTTP call, then a new server on the
- * same database: the execution must not wait for the dead process's job to expire.
+ * `kill -9` of the server while it is in the middle of work (a node's slow HTTP call, a webhook
+ * delivery, a review's expiry), then a new server on the same database: the work must not wait
+ * for the dead process's job to expire.
  */
 const dataDir = mkdtempSync(join(tmpdir(), "fluxo-crash-"));
 let databaseUrl: string | undefined;
@@ -86,11 +87,14 @@ async function startFluxo(port: number) {
   child.stderr?.on("data", (d) => {
     output += d;
   });
-  for (let i = 0; i < 600 && !output.includes("listening") && child.exitCode === null; i++) {
+  const group = -(child.pid ?? 0);
+  // a loaded machine may take a while to start it
+  for (let i = 0; i < 1800 && !output.includes("listening") && child.exitCode === null; i++) {
     await new Promise((r) => setTimeout(r, 50));
   }
+  // one that did not start must not hold the database for the next test
+  if (!output.includes("listening") && child.exitCode === null) process.kill(group, "SIGKILL");
   expect(output).toContain("listening");
-  const group = -(child.pid ?? 0);
   return {
     child,
     output: () => output,
@@ -139,17 +143,45 @@ async function startSlowService() {
   };
 }
 
+/** TestClient over real HTTP: the same calls, against the child process on `port`. */
+function remoteApp(port: number): TestApp {
+  const remote = { request: (url: string, init: RequestInit) => fetch(url, init) };
+  const base = `http://127.0.0.1:${port}`;
+  return {
+    smtp,
+    client: () => new TestClient(remote as unknown as App, "127.0.0.1", base),
+  } as unknown as TestApp;
+}
+
+/** Kills the server's process group with SIGKILL and waits until it is gone. */
+async function killHard(server: Awaited<ReturnType<typeof startFluxo>>) {
+  const dead = exited(server.child);
+  server.kill("SIGKILL");
+  await dead;
+}
+
+async function stopGently(server: Awaited<ReturnType<typeof startFluxo>> | undefined) {
+  if (!server) return;
+  const stopped = exited(server.child);
+  server.kill("SIGTERM");
+  await stopped;
+}
+
+async function until<T>(read: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`nothing after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 describe("an execution interrupted by kill -9", () => {
   it("resumes on the restarted server within 30 s, its node retried per its policy", async () => {
     const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
     const slow = await startSlowService();
-    // TestClient over real HTTP: the same calls, against the child process.
-    const remote = { request: (url: string, init: RequestInit) => fetch(url, init) };
-    const t = {
-      smtp,
-      client: () => new TestClient(remote as unknown as App, "127.0.0.1", base),
-    } as unknown as TestApp;
+    const t = remoteApp(port);
 
     const first = await startFluxo(port);
     let second: Awaited<ReturnType<typeof startFluxo>> | undefined;
@@ -178,9 +210,7 @@ describe("an execution interrupted by kill -9", () => {
       });
 
       await slow.firstSlowCall;
-      const dead = exited(first.child);
-      first.kill("SIGKILL");
-      await dead;
+      await killHard(first);
 
       const restartedAt = Date.now();
       second = await startFluxo(port);
@@ -192,12 +222,138 @@ describe("an execution interrupted by kill -9", () => {
       expect(slow.calls).toEqual(["/slow", "/slow", "/after"]);
     } finally {
       first.kill("SIGKILL");
-      if (second) {
-        const stopped = exited(second.child);
-        second.kill("SIGTERM");
-        await stopped;
-      }
+      await stopGently(second);
       await slow.close();
     }
-  }, 150_000);
+  }, 300_000);
 });
+
+interface DeliveryView {
+  status: string;
+  history: { requestedAt: string; responseStatus: number | null }[];
+}
+
+describe("a webhook delivery interrupted by kill -9", () => {
+  it("is attempted again, and its attempt recorded, within 30 s of the restart", async () => {
+    const port = await freePort();
+    const slow = await startSlowService();
+    const first = await startFluxo(port);
+    let second: Awaited<ReturnType<typeof startFluxo>> | undefined;
+    try {
+      const owner = await signedInUser(remoteApp(port));
+      await owner.mutate("orgs.create", { name: "Delivery Crash Org" });
+      const endpoint = await owner.mutate<{ id: string }>("webhooks.create", {
+        url: `${slow.url}/slow`,
+        eventTypes: ["review.created"],
+      });
+      await owner.mutate("reviews.request", { title: "Delivered twice", anyReviewer: true });
+
+      await slow.firstSlowCall;
+      await killHard(first);
+
+      const restartedAt = Date.now();
+      second = await startFluxo(port);
+      const endpointId = endpoint.id;
+      const delivered = await until(async () => {
+        const page = await owner.query<{ items: { id: string }[] }>("webhookDeliveries.list", {
+          endpointId,
+        });
+        const deliveryId = page.items[0]?.id;
+        const detail = await owner.query<DeliveryView>("webhookDeliveries.get", {
+          endpointId,
+          deliveryId,
+        });
+        return detail.status === "succeeded" ? detail : undefined;
+      }, 60_000);
+      // the dead process's attempt left no record; the restarted one's is the first
+      expect(delivered.history).toHaveLength(1);
+      expect(delivered.history[0]?.responseStatus).toBe(200);
+      const attemptedAt = Date.parse(delivered.history[0]?.requestedAt ?? "");
+      expect(attemptedAt - restartedAt).toBeLessThan(30_000);
+      expect(slow.calls).toEqual(["/slow", "/slow"]);
+    } finally {
+      first.kill("SIGKILL");
+      await stopGently(second);
+      await slow.close();
+    }
+  }, 300_000);
+});
+
+interface ReviewView {
+  status: string;
+  expiresAt: string;
+  activity: { kind: string; at: string }[];
+}
+
+describe("a review whose expiry job was due or running at kill -9", () => {
+  it("expires within 30 s of the restart", async () => {
+    const port = await freePort();
+    const first = await startFluxo(port);
+    let second: Awaited<ReturnType<typeof startFluxo>> | undefined;
+    try {
+      const owner = await signedInUser(remoteApp(port));
+      await owner.mutate("orgs.create", { name: "Expiry Crash Org" });
+      const review = await owner.mutate<{ id: string; expiresAt: string }>("reviews.request", {
+        title: "Nobody answers",
+        anyReviewer: true,
+        expiresInSeconds: 60,
+      });
+
+      if (databaseUrl) {
+        // PostgreSQL: the review's row is locked here, so the expiry job, made due now, stays
+        // running in the server (blocked on the lock) until the server is killed.
+        await killWhileExpiryRuns(first, review.id);
+      } else {
+        // The embedded database cannot be opened beside the server: it dies before the job is
+        // due and stays down until it is.
+        await killHard(first);
+        const dueIn = Date.parse(review.expiresAt) - Date.now();
+        await new Promise((r) => setTimeout(r, Math.max(0, dueIn) + 1000));
+      }
+
+      const restartedAt = Date.now();
+      second = await startFluxo(port);
+      const expiredAt = await until(async () => {
+        const shown = await owner.query<ReviewView>("reviews.get", { reviewId: review.id });
+        const expired = shown.activity.find((a) => a.kind === "expired");
+        return expired ? Date.parse(expired.at) : undefined;
+      }, 60_000);
+      expect(expiredAt - restartedAt).toBeLessThan(30_000);
+    } finally {
+      first.kill("SIGKILL");
+      await stopGently(second);
+    }
+  }, 300_000);
+});
+
+/**
+ * Holds the review's row (and makes it due) in a transaction of our own, makes its expiry job
+ * due, waits until the server's worker has taken the job, kills the server, then lets go.
+ */
+async function killWhileExpiryRuns(
+  server: Awaited<ReturnType<typeof startFluxo>>,
+  reviewId: string,
+) {
+  const holder = new pg.Client({ connectionString: databaseUrl });
+  const other = new pg.Client({ connectionString: databaseUrl });
+  await holder.connect();
+  await other.connect();
+  try {
+    await holder.query("begin");
+    await holder.query(
+      "update review_request set expires_at = now() - interval '1 second' where id = $1",
+      [reviewId],
+    );
+    const job = `name = 'review.expire' and data->>'reviewId' = $1`;
+    await other.query(`update pgboss.job set start_after = now() where ${job}`, [reviewId]);
+    await until(async () => {
+      const { rows } = await other.query(`select state from pgboss.job where ${job}`, [reviewId]);
+      return rows[0]?.state === "active" ? true : undefined;
+    }, 30_000);
+    await killHard(server);
+    await holder.query("commit");
+  } finally {
+    await holder.end();
+    await other.end();
+  }
+}

@@ -18,6 +18,8 @@ export type Queryable = Db | Tx;
 export interface Database {
   db: Db;
   kind: "pglite" | "postgres";
+  /** Held under the embedded lock: no other process can use it while this one runs. */
+  exclusive?: true;
   /** The raw driver behind `db`, for libraries that need their own access (the job queue). */
   pglite?: PGlite;
   pool?: pg.Pool;
@@ -59,5 +61,11 @@ export async function openDatabase(options: {
     await client.close();
     unlock();
   };
-  return { db, kind: "pglite", pglite: client, close };
+  return {
+    db,
+    kind: "pglite",
+    pglite: client,
+    close,
+    ...(dir ? { exclusive: true as const } : {}),
+  };
 }

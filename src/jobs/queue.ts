@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { type Job, PgBoss } from "pg-boss";
 import type { Database, Queryable } from "../db/client.ts";
 import { pgliteDb, poolDb, transactionDb } from "./adapters.ts";
@@ -63,8 +64,16 @@ export interface EnqueueOptions {
   retryLimit?: number;
   /** Seconds between attempts. */
   retryDelay?: number;
+  /** Each retry waits about twice as long as the one before, from retryDelay (with jitter). */
+  retryBackoff?: boolean;
   /** How long one attempt may stay active before it counts as failed and is retried. */
   expireInSeconds?: number;
+  /**
+   * While its handler runs, the job is touched every half of this (≥ 10 s); one not touched
+   * for this long belongs to a dead worker and is retried at the next sweep, however long a
+   * live attempt may take (that stays bounded by expireInSeconds).
+   */
+  heartbeatSeconds?: number;
 }
 
 export interface WorkerOptions {
@@ -83,7 +92,7 @@ export interface QueueOptions {
   queues?: string[];
   /**
    * How often expired jobs (their worker died) are swept back to retry. Default 10 s; the
-   * effective redelivery delay is expireInSeconds plus up to this.
+   * effective redelivery delay is expireInSeconds (or heartbeatSeconds) plus up to this.
    */
   expirySweepSeconds?: number;
   /**
@@ -94,6 +103,12 @@ export interface QueueOptions {
   /** How often that maintenance runs. Default hourly. */
   deletionSweepSeconds?: number;
 }
+
+/**
+ * The heartbeat of jobs that must come back soon after their worker died (pg-boss's minimum):
+ * reclaimed within this plus one expiry sweep.
+ */
+export const HEARTBEAT_SECONDS = 10;
 
 /** pg-boss's polling interval when a worker names none. */
 const DEFAULT_POLLING_SECONDS = 2;
@@ -135,6 +150,7 @@ export async function createQueue(database: Database, options: QueueOptions): Pr
     known.add(name);
   };
   for (const name of options.queues ?? []) await createQueue(name);
+  if (database.exclusive) await retryOrphanedJobs(boss, database);
 
   // The periodic tasks of `every`: stopped with the queue, after their current run.
   let stopped = false;
@@ -193,6 +209,22 @@ export async function createQueue(database: Database, options: QueueOptions): Pr
       await boss.stop({ graceful, timeout: timeoutMs });
     },
   };
+}
+
+/**
+ * On a database no other process can open (the embedded one, under its lock), a job still
+ * active at start-up was running in a process that died: fail it now so it is retried after its
+ * retryDelay, instead of waiting for its heartbeat or expiry.
+ */
+async function retryOrphanedJobs(boss: PgBoss, database: Database) {
+  const { rows } = (await database.db.execute(
+    sql`select name, id from pgboss.job where state = 'active'`,
+  )) as unknown as { rows: { name: string; id: string }[] };
+  const byQueue = new Map<string, string[]>();
+  for (const { name, id } of rows) byQueue.set(name, [...(byQueue.get(name) ?? []), id]);
+  for (const [name, ids] of byQueue) {
+    await boss.fail(name, ids, { message: "its process stopped while it was running" });
+  }
 }
 
 function driverDb(database: Database) {

@@ -2,7 +2,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Db, Queryable, Tx } from "../../db/client.ts";
 import { reviewActivity, reviewRequest } from "../../db/schema/index.ts";
 import { withTenant } from "../../db/tenant.ts";
-import type { JobQueue } from "../../jobs/queue.ts";
+import { HEARTBEAT_SECONDS, type JobQueue } from "../../jobs/queue.ts";
 import { recordAudit } from "../audit/record.ts";
 import { emitWebhookEvent } from "../webhooks/events.ts";
 import type { WebhookQueue } from "../webhooks/jobs.ts";
@@ -28,10 +28,13 @@ export function scheduleReviewExpiry(
 ) {
   return queue.sendInTransaction(tx, REVIEW_EXPIRE_QUEUE, job, {
     startAfter: expiresAt,
-    // one short transaction: a job still active after this belongs to a worker that died
+    // one short transaction: a job still active after this, or whose heartbeat stopped, belongs
+    // to a worker that died
     expireInSeconds: 30,
+    heartbeatSeconds: HEARTBEAT_SECONDS,
     retryLimit: 5,
-    retryDelay: 5,
+    retryDelay: 1,
+    retryBackoff: true,
   });
 }
 

@@ -1,5 +1,5 @@
 import type { Queryable } from "../../db/client.ts";
-import type { JobQueue } from "../../jobs/queue.ts";
+import { HEARTBEAT_SECONDS, type JobQueue } from "../../jobs/queue.ts";
 import { DEFAULT_DELIVERY_TIMEOUT_MS } from "./deliver.ts";
 
 /**
@@ -22,11 +22,19 @@ export const WEBHOOK_QUEUES = [WEBHOOK_DELIVER_QUEUE];
 export type WebhookQueue = Pick<JobQueue, "sendInTransaction">;
 
 /**
- * Options of every delivery job: a job still active this long after it started belongs to a
- * dead worker (the HTTP call gave up well before) and is handed out again.
+ * Options of every delivery job. Its heartbeat stops with its worker, and the job is handed
+ * out again one sweep later; the expiry only bounds a live attempt, so it exceeds the HTTP
+ * timeout (the call gives up well before) plus the two transactions around it.
  */
 export function deliverJobOptions(timeoutMs = DEFAULT_DELIVERY_TIMEOUT_MS) {
-  return { expireInSeconds: Math.ceil(timeoutMs / 1000) + 10, retryLimit: 5, retryDelay: 5 };
+  return {
+    expireInSeconds: Math.ceil(timeoutMs / 1000) + 10,
+    heartbeatSeconds: HEARTBEAT_SECONDS,
+    // a dead worker's job comes back at once; a failing handler (the database) backs off
+    retryLimit: 5,
+    retryDelay: 1,
+    retryBackoff: true,
+  };
 }
 
 /** Enqueues the first attempt of a delivery inside `tx`. */

@@ -1,5 +1,5 @@
 import { withTenant } from "../../../db/tenant.ts";
-import type { JobQueue } from "../../../jobs/queue.ts";
+import { HEARTBEAT_SECONDS, type JobQueue } from "../../../jobs/queue.ts";
 import { expireReview, REVIEW_EXPIRE_QUEUE, type ReviewExpireJob } from "../../reviews/expiry.ts";
 import { startExpressionWorkers } from "../expressions.ts";
 import { advanceExecution } from "./advance.ts";
@@ -23,7 +23,8 @@ export const ENGINE_QUEUES = [
 const EXPIRE_SECONDS = 15 * 60;
 /**
  * The other jobs (a wait's timeout, which also expires a review node's review) are one short
- * transaction and have no lease: one still active after this belongs to a worker that died.
+ * transaction and have no lease: one still active after this, or whose heartbeat stopped,
+ * belongs to a worker that died.
  */
 const SHORT_JOB_EXPIRE_SECONDS = 30;
 
@@ -33,7 +34,14 @@ export function queueEnqueue(queue: JobQueue): EngineDeps["enqueue"] {
     const sendOptions = {
       retryLimit: 3,
       retryDelay: 5,
-      expireInSeconds: job.name === "execution.advance" ? EXPIRE_SECONDS : SHORT_JOB_EXPIRE_SECONDS,
+      ...(job.name === "execution.advance"
+        ? { expireInSeconds: EXPIRE_SECONDS }
+        : {
+            expireInSeconds: SHORT_JOB_EXPIRE_SECONDS,
+            heartbeatSeconds: HEARTBEAT_SECONDS,
+            retryDelay: 1,
+            retryBackoff: true,
+          }),
       ...(options.startAfterSeconds ? { startAfter: options.startAfterSeconds } : {}),
     };
     if (options.tx) await queue.sendInTransaction(options.tx, job.name, job.data, sendOptions);
