@@ -94,6 +94,31 @@ describe("the workflow editor's canvas", () => {
     expect(await page.getByLabel("Node name").inputValue()).toBe("");
     await redo.click();
     expect(await page.getByLabel("Node name").inputValue()).toBe(beforeUndo);
+
+    // With nothing selected, a new node goes to the middle of the view, clear of the others.
+    await page.getByRole("button", { name: "Close node settings" }).click();
+    await page.getByRole("button", { name: "Fit view" }).click();
+    await palette.getByRole("button", { name: "Add If" }).click();
+    await graphNode(page, "if").waitFor();
+    await page.getByRole("button", { name: "Close node settings" }).click();
+    const [canvas, added] = await Promise.all([
+      page.locator(".react-flow").first().boundingBox(),
+      graphNode(page, "if").boundingBox(),
+    ]);
+    if (!canvas || !added) throw new Error("no canvas or node");
+    expect(Math.abs(added.x + added.width / 2 - (canvas.x + canvas.width / 2))).toBeLessThan(4);
+    expect(await onCanvas(page, "if")).toBe(true);
+    for (const id of ["webhook_trigger", "transform", "http_request", "transform_2"]) {
+      const other = await graphNode(page, id).boundingBox();
+      const apart =
+        !other ||
+        other.x + other.width <= added.x ||
+        added.x + added.width <= other.x ||
+        other.y + other.height <= added.y ||
+        added.y + added.height <= other.y;
+      expect(apart, id).toBe(true);
+    }
+    await screenshot(page, "editor-added-in-view");
     expect(problems).toEqual([]);
   });
 

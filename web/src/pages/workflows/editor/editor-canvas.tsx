@@ -7,13 +7,11 @@ import {
   type NodeChange,
   ReactFlow,
   type ReactFlowInstance,
+  type XYPosition,
 } from "@xyflow/react";
-import { useEffect, useRef } from "react";
+import { type RefObject, useEffect, useRef } from "react";
 import type { FlowEdge, FlowNode } from "./definition-graph.ts";
-import { graphNodeTypes, MIN_ZOOM } from "./graph-node.tsx";
-
-/** A node's size on the canvas before it is measured (graph-node.tsx: w-48). */
-const NODE = { width: 192, height: 64 };
+import { graphNodeTypes, MIN_ZOOM, NODE_SIZE } from "./graph-node.tsx";
 
 /** The smallest zoom at which a node's text is still readable. */
 const READABLE_ZOOM = 0.7;
@@ -33,8 +31,8 @@ function fitGraph(
   const box = {
     left: Math.min(...nodes.map((n) => n.position.x)),
     top: Math.min(...nodes.map((n) => n.position.y)),
-    right: Math.max(...nodes.map((n) => n.position.x + (n.measured?.width ?? NODE.width))),
-    bottom: Math.max(...nodes.map((n) => n.position.y + (n.measured?.height ?? NODE.height))),
+    right: Math.max(...nodes.map((n) => n.position.x + (n.measured?.width ?? NODE_SIZE.width))),
+    bottom: Math.max(...nodes.map((n) => n.position.y + (n.measured?.height ?? NODE_SIZE.height))),
   };
   const zoom = Math.min(
     (visible.right - visible.left) / (box.right - box.left),
@@ -75,6 +73,7 @@ export function EditorCanvas({
   onChanged,
   focusNodeId,
   coveredRight,
+  viewCentre,
 }: {
   nodes: FlowNode[];
   edges: FlowEdge[];
@@ -88,6 +87,8 @@ export function EditorCanvas({
   focusNodeId: string | undefined;
   /** Pixels on the canvas's right that the settings panel covers. */
   coveredRight: number;
+  /** Set to tell the middle of the canvas's visible part in graph coordinates (for a new node). */
+  viewCentre: RefObject<(() => XYPosition | undefined) | null>;
 }) {
   // The selected node is brought into view beside the settings panel that covers the right:
   // the whole graph when it fits there readably, else the node with the least movement (or
@@ -136,13 +137,16 @@ export function EditorCanvas({
       };
       void flow.current.setViewport({
         zoom: 1,
-        x: centre.x - canvas.left - (x + NODE.width / 2),
-        y: centre.y - canvas.top - (y + NODE.height / 2),
+        x: centre.x - canvas.left - (x + NODE_SIZE.width / 2),
+        y: centre.y - canvas.top - (y + NODE_SIZE.height / 2),
       });
       return;
     }
     const from = flow.current.flowToScreenPosition({ x, y });
-    const to = flow.current.flowToScreenPosition({ x: x + NODE.width, y: y + NODE.height });
+    const to = flow.current.flowToScreenPosition({
+      x: x + NODE_SIZE.width,
+      y: y + NODE_SIZE.height,
+    });
     // the least movement that brings the node in, so the graph around it stays put
     const dx = Math.min(0, visible.right - to.x) || Math.max(0, visible.left - from.x);
     const dy = Math.min(0, visible.bottom - to.y) || Math.max(0, visible.top - from.y);
@@ -151,6 +155,17 @@ export function EditorCanvas({
     if (fitGraph(flow.current, nodes, visible, margin, coveredRight)) return;
     void flow.current.setViewport({ ...viewport, x: viewport.x + dx, y: viewport.y + dy });
   }, [x, y, coveredRight]);
+  useEffect(() => {
+    viewCentre.current = () => {
+      const canvas = box.current?.getBoundingClientRect();
+      return canvas
+        ? flow.current?.screenToFlowPosition({
+            x: canvas.left + (canvas.width - coveredRight) / 2,
+            y: canvas.top + canvas.height / 2,
+          })
+        : undefined;
+    };
+  }, [viewCentre, coveredRight]);
   return (
     <div
       ref={box}

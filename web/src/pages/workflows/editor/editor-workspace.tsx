@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Link, useNavigate } from "@tanstack/react-router";
+import type { XYPosition } from "@xyflow/react";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Badge } from "../../../components/ui/badge.tsx";
 import { Button } from "../../../components/ui/button.tsx";
@@ -68,6 +69,7 @@ export function EditorWorkspace({
     (panel: HTMLDivElement | null) => setPanelWidth(panel?.offsetWidth ?? 0),
     [],
   );
+  const viewCentre = useRef<(() => XYPosition | undefined) | null>(null);
   const queryClient = useQueryClient();
   const navigate = useNavigate();
 
@@ -230,7 +232,11 @@ export function EditorWorkspace({
       <SaveProblems problems={problems} nodeLabel={nodeLabel} onSelectNode={graph.select} />
       <div className="flex min-h-0 flex-1 gap-3">
         {!readOnly && (
-          <NodePalette nodeTypes={nodeTypes} hasTrigger={hasTrigger} onAdd={graph.addNode} />
+          <NodePalette
+            nodeTypes={nodeTypes}
+            hasTrigger={hasTrigger}
+            onAdd={(type) => graph.addNode(type, viewCentre.current?.())}
+          />
         )}
         <div className="relative min-w-0 flex-1 overflow-hidden rounded-md border border-slate-200 bg-white">
           <EditorCanvas
@@ -243,6 +249,7 @@ export function EditorWorkspace({
             onChanged={graph.changed}
             focusNodeId={selected?.id}
             coveredRight={selected ? panelWidth : 0}
+            viewCentre={viewCentre}
           />
           {selected && selectedType && (
             <div ref={measurePanel} className="absolute inset-y-0 right-0 z-10 shadow-lg">

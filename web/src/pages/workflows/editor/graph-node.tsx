@@ -76,3 +76,6 @@ export const graphNodeTypes = { workflowNode: GraphNode };
 
 /** The canvases' smallest zoom, low enough that "Fit view" shows a long graph whole. */
 export const MIN_ZOOM = 0.2;
+
+/** A node's size on the canvas before it is measured (GraphNode: w-48). */
+export const NODE_SIZE = { width: 192, height: 64 };

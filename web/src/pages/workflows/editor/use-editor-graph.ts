@@ -4,24 +4,31 @@ import {
   type Connection,
   type EdgeChange,
   type NodeChange,
+  type XYPosition,
 } from "@xyflow/react";
 import { useState } from "react";
 import { type FlowEdge, type FlowNode, newNodeId, toFlow, toFlowEdge } from "./definition-graph.ts";
 import type { DefinitionNode, NodeTypeInfo, WorkflowDefinition } from "./editor-api.ts";
+import { NODE_SIZE } from "./graph-node.tsx";
 import { useGraphHistory } from "./use-graph-history.ts";
 
 const SPACING = { x: 280, y: 130 };
+/** Room kept around a node so that a new one is not drawn on or against it. */
+const GAP = { x: 24, y: 16 };
 
-/** A free spot right of `after` (else of the rightmost node), moved down past any node there. */
-function placeFor(nodes: readonly FlowNode[], after: FlowNode | undefined) {
-  const rightmost = nodes.reduce<FlowNode | undefined>(
-    (found, n) => (!found || n.position.x > found.position.x ? n : found),
-    undefined,
-  );
-  const from = after ?? rightmost;
-  const spot = from ? { x: from.position.x + SPACING.x, y: from.position.y } : { x: 0, y: 0 };
+/**
+ * A spot right of `after`, else centred on `centre` (the middle of the view), moved down
+ * past any node there.
+ */
+function placeFor(nodes: readonly FlowNode[], after: FlowNode | undefined, centre?: XYPosition) {
+  const spot = after
+    ? { x: after.position.x + SPACING.x, y: after.position.y }
+    : centre
+      ? { x: centre.x - NODE_SIZE.width / 2, y: centre.y - NODE_SIZE.height / 2 }
+      : { x: 0, y: 0 };
   const near = (n: FlowNode) =>
-    Math.abs(n.position.x - spot.x) < SPACING.x / 2 && Math.abs(n.position.y - spot.y) < 60;
+    Math.abs(n.position.x - spot.x) < (n.measured?.width ?? NODE_SIZE.width) + GAP.x &&
+    Math.abs(n.position.y - spot.y) < (n.measured?.height ?? NODE_SIZE.height) + GAP.y;
   while (nodes.some(near)) spot.y += SPACING.y;
   return spot;
 }
@@ -52,15 +59,16 @@ export function useEditorGraph(
 
   /**
    * Adds a node of `type`, connected from the selected node's first port that leads nowhere
-   * yet (so adding twice after an `if` fills true, then false), and selects it.
+   * yet (so adding twice after an `if` fills true, then false), and selects it. With nothing
+   * selected it goes to a free spot at `centre`, the middle of what the canvas shows.
    */
-  const addNode = (type: NodeTypeInfo) => {
+  const addNode = (type: NodeTypeInfo, centre?: XYPosition) => {
     const after = selectedNodes.length === 1 ? selectedNodes[0] : undefined;
     const id = newNodeId(type.type, new Set(nodes.map((n) => n.id)));
     const node: FlowNode = {
       id,
       type: "workflowNode",
-      position: placeFor(nodes, after),
+      position: placeFor(nodes, after, centre),
       selected: true,
       data: { node: { id, type: type.type, parameters: {} }, nodeType: type },
     };
