@@ -87,6 +87,31 @@ describe("workflows and executions in the browser", () => {
     await leadsRow.getByText("Incoming webhook").waitFor();
     await leadsRow.getByText("Never run").waitFor();
     await screenshot(page, "workflows-list");
+    // at 1024 px the name keeps one line: the rarer actions are in a menu, reachable by keys
+    const name = ordersRow.getByRole("link", { name: "Order intake", exact: true });
+    expect((await name.boundingBox())?.height).toBeLessThan(30);
+    const more = page.getByRole("button", { name: "More actions for Order intake" });
+    await more.focus();
+    await page.keyboard.press("Enter");
+    const menu = page.getByRole("menu", { name: "More actions for Order intake" });
+    await expect
+      .poll(() =>
+        menu
+          .getByRole("menuitem", { name: "Rename Order intake" })
+          .evaluate((e) => e === document.activeElement),
+      )
+      .toBe(true);
+    await page.keyboard.press("End");
+    await expect
+      .poll(() =>
+        menu
+          .getByRole("menuitem", { name: "Delete Order intake" })
+          .evaluate((e) => e === document.activeElement),
+      )
+      .toBe(true);
+    await screenshot(page, "workflows-list-menu");
+    await page.keyboard.press("Escape");
+    await menu.waitFor({ state: "hidden" });
 
     // Create: named here, built in the editor it opens.
     await page.getByRole("button", { name: "New workflow" }).click();
@@ -98,14 +123,16 @@ describe("workflows and executions in the browser", () => {
     await page.goto("/workflows");
     await rowOf(page, "Invoice sync").getByText("Not saved").waitFor();
 
-    await page.getByRole("button", { name: "Rename Invoice sync" }).click();
+    await page.getByRole("button", { name: "More actions for Invoice sync" }).click();
+    await page.getByRole("menuitem", { name: "Rename Invoice sync" }).click();
     const rename = page.getByRole("dialog", { name: "Rename Invoice sync" });
     await rename.getByLabel("Name").fill("Ledger sync");
     await rename.getByRole("button", { name: "Save" }).click();
     await rowOf(page, "Ledger sync").waitFor();
 
     // Sharing: a workflow's levels are view and edit.
-    await page.getByRole("button", { name: "Share Ledger sync" }).click();
+    await page.getByRole("button", { name: "More actions for Ledger sync" }).click();
+    await page.getByRole("menuitem", { name: "Share Ledger sync" }).click();
     const share = page.getByRole("dialog", { name: "Share Ledger sync" });
     await share.getByLabel("Default level").waitFor();
     const levels = await share.getByLabel("Default level").locator("option").allTextContents();
@@ -116,7 +143,8 @@ describe("workflows and executions in the browser", () => {
     await share.getByRole("button", { name: "Done" }).click();
     await rowOf(page, "Ledger sync").getByText("Shared · view").waitFor();
 
-    await page.getByRole("button", { name: "Delete Ledger sync" }).click();
+    await page.getByRole("button", { name: "More actions for Ledger sync" }).click();
+    await page.getByRole("menuitem", { name: "Delete Ledger sync" }).click();
     await page
       .getByRole("dialog", { name: "Delete Ledger sync?" })
       .getByRole("button", { name: "Delete" })

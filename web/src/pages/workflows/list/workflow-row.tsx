@@ -6,6 +6,7 @@ import { SharingBadge } from "../../../components/sharing/sharing-badge.tsx";
 import { SharingPanel } from "../../../components/sharing/sharing-panel.tsx";
 import { Button } from "../../../components/ui/button.tsx";
 import { ConfirmDialog, Dialog } from "../../../components/ui/dialog.tsx";
+import { Menu } from "../../../components/ui/menu.tsx";
 import { Cell } from "../../../components/ui/table.tsx";
 import { toast } from "../../../components/ui/toast.tsx";
 import { usePermissions } from "../../../lib/permissions.ts";
@@ -46,6 +47,12 @@ export function WorkflowRow({
     },
   });
   const last = workflow.lastExecution;
+  // the rarer actions sit in a menu, so the name keeps the width at 1024 px
+  const item = (label: string, opens: Open) => ({
+    label,
+    name: `${label} ${workflow.name}`,
+    onSelect: () => setOpen(opens),
+  });
 
   return (
     <tr>
@@ -82,7 +89,7 @@ export function WorkflowRow({
         <SharingBadge mode={workflow.sharingMode} defaultLevel={workflow.defaultLevel} />
       </Cell>
       <Cell>
-        <div className="flex gap-0.5 whitespace-nowrap">
+        <div className="flex items-center justify-end gap-0.5 whitespace-nowrap">
           {has("workflow:run") && workflow.currentVersion && (
             <Button
               variant="ghost"
@@ -101,36 +108,14 @@ export function WorkflowRow({
           >
             Executions
           </Link>
-          {has("workflow:edit") && (
-            <Button
-              variant="ghost"
-              className="px-2!"
-              aria-label={`Rename ${workflow.name}`}
-              onClick={() => setOpen("rename")}
-            >
-              Rename
-            </Button>
-          )}
-          {has("workflow:share") && (
-            <Button
-              variant="ghost"
-              className="px-2!"
-              aria-label={`Share ${workflow.name}`}
-              onClick={() => setOpen("share")}
-            >
-              Share
-            </Button>
-          )}
-          {has("workflow:delete") && (
-            <Button
-              variant="ghost"
-              className="px-2!"
-              aria-label={`Delete ${workflow.name}`}
-              onClick={() => setOpen("delete")}
-            >
-              Delete
-            </Button>
-          )}
+          <Menu
+            label={`More actions for ${workflow.name}`}
+            items={[
+              ...(has("workflow:edit") ? [item("Rename", "rename")] : []),
+              ...(has("workflow:share") ? [item("Share", "share")] : []),
+              ...(has("workflow:delete") ? [item("Delete", "delete")] : []),
+            ]}
+          />
         </div>
         <RunDialog workflow={workflow} open={open === "run"} onOpenChange={(o) => !o && close()} />
         <Dialog
