@@ -206,3 +206,103 @@ describe("an invitation carries its sender's authority", () => {
     await other.mutate("invitations.accept", { token: stillValid.token });
   });
 });
+
+describe("invitations.preview (public, by token)", () => {
+  const preview = (token: string) => t.client().query<Preview>("invitations.preview", { token });
+  interface Preview {
+    organizationName: string;
+    role: string;
+    inviterName: string;
+    email: string;
+    expiresAt: string;
+    state: string;
+  }
+
+  it("tells anyone holding the link who invites them where and as what, with the address masked", async () => {
+    const { client: owner } = await orgOwner(t, "Preview Org");
+    const ownerEmail = (await owner.query<{ email: string }>("me")).email;
+    const sent = await invite(t, owner, "REVIEWER", uniqueEmail("previewed"));
+
+    const shown = await preview(sent.token);
+    // Only these fields: no ids of the organization, invitation or inviter.
+    expect(Object.keys(shown).sort()).toEqual(
+      ["email", "expiresAt", "inviterName", "organizationName", "role", "state"].sort(),
+    );
+    expect(shown).toMatchObject({
+      organizationName: "Preview Org",
+      role: "REVIEWER",
+      inviterName: ownerEmail.split("@")[0],
+      state: "pending",
+    });
+    expect(shown.email).toBe(`p•••@${sent.email.split("@")[1]}`);
+    expect(new Date(shown.expiresAt).getTime()).toBeGreaterThan(Date.now());
+  });
+
+  it("answers the same 404 for an unknown token and for garbage", async () => {
+    for (const token of [randomBytes(32).toString("base64url"), "x", "../../etc"]) {
+      const err = await t.client().trpcError("query", "invitations.preview", { token });
+      expect(err.status).toBe(404);
+      expect(err.message).toMatch(/: Invitation not found$/);
+    }
+  });
+
+  it("says expired, revoked or accepted for an invitation that no longer holds", async () => {
+    const { client: owner } = await orgOwner(t, "States Org");
+    const expired = await invite(t, owner, "PARTICIPANT");
+    await t.deps.database.db.execute(
+      sql`update invitation set expires_at = now() - interval '1 second' where id = ${expired.invitationId}`,
+    );
+    const revoked = await invite(t, owner, "PARTICIPANT");
+    await owner.mutate("invitations.revoke", { invitationId: revoked.invitationId });
+    const accepted = await invite(t, owner, "PARTICIPANT");
+    await (await signedInUser(t, accepted.email)).mutate("invitations.accept", {
+      token: accepted.token,
+    });
+
+    expect(await preview(expired.token)).toMatchObject({
+      state: "expired",
+      organizationName: "States Org",
+    });
+    expect(await preview(revoked.token)).toMatchObject({ state: "revoked" });
+    expect(await preview(accepted.token)).toMatchObject({ state: "accepted" });
+  });
+
+  it("reads as revoked once its sender may no longer grant it, as accept would refuse it", async () => {
+    const { client: owner } = await orgOwner(t);
+    const admin = await addMember(t, owner, "ADMIN");
+    const sent = await invite(t, admin.client, "ADMIN");
+    await owner.mutate("members.updateRole", { memberId: admin.memberId, role: "PARTICIPANT" });
+    expect(await preview(sent.token)).toMatchObject({ state: "revoked" });
+  });
+
+  it("a token of one organization reveals only its own invitation", async () => {
+    const { client: ownerA } = await orgOwner(t, "Org A");
+    const { client: ownerB } = await orgOwner(t, "Org B");
+    const fromA = await invite(t, ownerA, "PARTICIPANT");
+    const fromB = await invite(t, ownerB, "ADMIN");
+    const shownA = await preview(fromA.token);
+    expect(shownA).toMatchObject({ organizationName: "Org A", role: "PARTICIPANT" });
+    expect(JSON.stringify(shownA)).not.toContain("Org B");
+    expect(JSON.stringify(shownA)).not.toContain(fromB.email.split("@")[0]);
+    expect(await preview(fromB.token)).toMatchObject({ organizationName: "Org B", role: "ADMIN" });
+  });
+
+  it("cuts off an address that keeps presenting unknown tokens, valid ones included", async () => {
+    const { client: owner } = await orgOwner(t);
+    const sent = await invite(t, owner, "PARTICIPANT");
+    const guesser = t.client();
+    let status = 0;
+    for (let i = 0; i < 12 && status !== 429; i++) {
+      const res = await guesser.fetch(
+        `/trpc/invitations.preview?input=${encodeURIComponent(JSON.stringify({ token: randomBytes(32).toString("base64url") }))}`,
+      );
+      status = res.status;
+    }
+    expect(status).toBe(429);
+    const err = await guesser.trpcError("query", "invitations.preview", { token: sent.token });
+    expect(err.status).toBe(429);
+    // another address is not affected
+    expect(await preview(sent.token)).toMatchObject({ state: "pending" });
+    expect(err.message).toMatch(/retry in \d+ seconds/);
+  });
+});

@@ -36,16 +36,29 @@ export interface PageLimits {
 
 export const defaultPageLimits: PageLimits = { perMinute: 60, badTokensPerMinute: 10 };
 
-/** Per-address throttles: every request counts; an address guessing tokens is cut off. */
-export function pageThrottle(limits: PageLimits) {
+/**
+ * Per-address throttles for lookups by a secret token: every request counts; an address that
+ * keeps presenting unknown tokens (guessing) is cut off. Keys are `rateLimitKey` addresses.
+ */
+export function tokenLookupThrottle(limits: PageLimits) {
   const perIp = fixedWindowLimiter(limits.perMinute, 60_000);
   const badTokens = fixedWindowLimiter(limits.badTokensPerMinute, 60_000);
-  const ipOf = (c: Context<PageEnv>) => rateLimitKey(c.get("meta").ip ?? "unknown");
+  const keyOf = (ip: string | undefined) => rateLimitKey(ip ?? "unknown");
   return {
     /** Seconds to wait before this address may try again, or 0 (and the request counts). */
-    wait: (c: Context<PageEnv>) => badTokens.blocked(ipOf(c)) || perIp.hit(ipOf(c)),
-    badToken: (c: Context<PageEnv>) => {
-      badTokens.hit(ipOf(c));
+    wait: (ip: string | undefined) => badTokens.blocked(keyOf(ip)) || perIp.hit(keyOf(ip)),
+    badToken: (ip: string | undefined) => {
+      badTokens.hit(keyOf(ip));
     },
+  };
+}
+
+/** The review pages' throttle (/r and /q), by the request's client address. */
+export function pageThrottle(limits: PageLimits) {
+  const throttle = tokenLookupThrottle(limits);
+  const ipOf = (c: Context<PageEnv>) => c.get("meta").ip;
+  return {
+    wait: (c: Context<PageEnv>) => throttle.wait(ipOf(c)),
+    badToken: (c: Context<PageEnv>) => throttle.badToken(ipOf(c)),
   };
 }

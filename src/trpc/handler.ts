@@ -3,6 +3,7 @@ import type { Handler } from "hono";
 import type { Env } from "../server/app.ts";
 import type { AppDeps } from "../server/deps.ts";
 import { fixedWindowLimiter } from "../server/rate-limit.ts";
+import { defaultPageLimits, tokenLookupThrottle } from "../server/review-pages-guard.ts";
 import { appRouter } from "./router.ts";
 
 /** Calls one batched request may carry; larger batches get 400 before any call runs. */
@@ -14,6 +15,7 @@ export const TRPC_MAX_BATCH_SIZE = 20;
  */
 export function trpcHandler(deps: AppDeps): Handler<Env> {
   const callsPerUser = fixedWindowLimiter(deps.config.trpcRatePerMinute, 60_000);
+  const tokenLookups = tokenLookupThrottle(defaultPageLimits);
   return (c) =>
     fetchRequestHandler({
       endpoint: "/trpc",
@@ -26,6 +28,7 @@ export function trpcHandler(deps: AppDeps): Handler<Env> {
         meta: c.get("meta"),
         resHeaders,
         callsPerUser,
+        tokenLookups,
       }),
       onError: ({ error, path }) => {
         if (error.code === "INTERNAL_SERVER_ERROR") {

@@ -6,6 +6,7 @@ import { toPublicError, toTrpcCode } from "../lib/error-map.ts";
 import { AppError } from "../lib/errors.ts";
 import type { AppDeps } from "../server/deps.ts";
 import type { fixedWindowLimiter } from "../server/rate-limit.ts";
+import type { tokenLookupThrottle } from "../server/review-pages-guard.ts";
 
 export interface TrpcContext {
   deps: AppDeps;
@@ -15,6 +16,8 @@ export interface TrpcContext {
   resHeaders: Headers;
   /** Calls per signed-in user and minute (FLUXO_TRPC_RATE_PER_MINUTE). */
   callsPerUser: ReturnType<typeof fixedWindowLimiter>;
+  /** Public lookups by a mailed token, per client address (as the review links). */
+  tokenLookups: ReturnType<typeof tokenLookupThrottle>;
 }
 
 const t = initTRPC.context<TrpcContext>().create({
@@ -81,6 +84,25 @@ export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
     });
   }
   return next({ ctx: { user } });
+});
+
+/**
+ * Public procedures that look something up by a secret token: throttled per client address,
+ * and an address that presents unknown tokens (NOT_FOUND) is cut off like on the review pages.
+ */
+export const tokenProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  const wait = ctx.tokenLookups.wait(ctx.meta.ip);
+  if (wait) {
+    throw new AppError("TOO_MANY_REQUESTS", `Too many requests; retry in ${wait} seconds`, {
+      retry_after: wait,
+    });
+  }
+  const result = await next();
+  // Inside mapAppErrors: the service's AppError is still the cause here.
+  const cause = result.ok ? undefined : result.error.cause;
+  if (cause instanceof AppError && cause.code === "NOT_FOUND")
+    ctx.tokenLookups.badToken(ctx.meta.ip);
+  return result;
 });
 
 export const orgProcedure = protectedProcedure.use(async ({ ctx, next }) => {

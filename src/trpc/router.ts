@@ -7,9 +7,11 @@ import {
   inviteInput,
   memberIdInput,
   organizationIdInput,
+  previewInvitationInput,
   updateOrganizationInput,
   updateRoleInput,
 } from "../modules/orgs/inputs.ts";
+import { previewInvitation } from "../modules/orgs/invitation-preview.ts";
 import {
   acceptInvitation,
   inviteMember,
@@ -33,7 +35,7 @@ import {
   transferOwnership,
   updateOrganization,
 } from "../modules/orgs/ownership.ts";
-import { orgProcedure, protectedProcedure, router } from "./init.ts";
+import { orgProcedure, protectedProcedure, router, tokenProcedure } from "./init.ts";
 import { onePage } from "./list.ts";
 import { accessRouter, sharingRouter } from "./routers/access.ts";
 import { apiKeysRouter } from "./routers/api-keys.ts";
@@ -96,6 +98,11 @@ export const appRouter = router({
     revoke: orgProcedure
       .input(invitationIdInput)
       .mutation(({ ctx, input }) => revokeInvitation(ctx.member, input)),
+    preview: tokenProcedure
+      .input(previewInvitationInput)
+      .query(({ ctx, input }) =>
+        previewInvitation({ db: ctx.deps.database.db, meta: ctx.meta }, input),
+      ),
     accept: protectedProcedure
       .input(acceptInvitationInput)
       .mutation(({ ctx, input }) => acceptInvitation(ctx.user, input)),

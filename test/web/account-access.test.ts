@@ -72,4 +72,30 @@ describe("signing in and recovering access in the browser", () => {
     await page.getByRole("heading", { name: "Invite Corp" }).waitFor();
     expect(problems).toEqual([]);
   });
+
+  it("an invitation link says who invites whom where before signing up, and why an ended one no longer works", async () => {
+    onTestFailed(() => web.screenshotAll("invitation-preview-failed"));
+    const { client: ownerApi } = await orgOwner(web.t, "Preview Corp");
+    const { email: ownerEmail } = await ownerApi.query<{ email: string }>("me");
+    const invitee = uniqueEmail("previewee");
+    await ownerApi.mutate("invitations.create", { email: invitee, role: "REVIEWER" });
+    const link = await web.mailedLink(invitee);
+
+    const { page, problems } = await web.newPage();
+    await page.goto(link);
+    const inviter = ownerEmail.split("@")[0] ?? "";
+    await page.getByText(`${inviter} invited you to join Preview Corp as REVIEWER.`).waitFor();
+    await page.getByText(`Sent to p•••@${invitee.split("@")[1]}`).waitFor();
+    await page.getByRole("link", { name: "Sign up to accept" }).waitFor();
+
+    const [pending] = await ownerApi.list<{ id: string }>("invitations.list");
+    await ownerApi.mutate("invitations.revoke", { invitationId: pending?.id });
+    await page.reload();
+    await page.getByRole("alert").getByText("This invitation was withdrawn.").waitFor();
+    expect(await page.getByRole("link", { name: "Sign up to accept" }).count()).toBe(0);
+
+    await page.goto("/invitations/accept?token=not-a-real-token");
+    await page.getByRole("alert").getByText("This invitation link is not valid").waitFor();
+    expect(problems).toEqual([]);
+  });
 });

@@ -21,6 +21,8 @@ export const inviteInput = z.strictObject({
   role: roleInput,
 });
 export const acceptInvitationInput = z.strictObject({ token: z.string().min(20).max(200) });
+/** Any string up to the bound is looked up, so a malformed token is the same 404 as an unknown one. */
+export const previewInvitationInput = z.strictObject({ token: z.string().max(200) });
 export const invitationIdInput = z.strictObject({ invitationId: z.string().min(1) });
 export const updateOrganizationInput = z.strictObject({
   name: z.string().trim().min(1, "name is required").max(100),

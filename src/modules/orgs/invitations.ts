@@ -166,16 +166,19 @@ export async function revokeInvitation(
 /**
  * An invitation carries its sender's authority: if the sender has since left, been removed or
  * lost the right to invite or to hand out that role, the invitation no longer holds.
+ * `tx` is a tenant transaction of the invitation's organization.
  */
-async function inviterMayStillGrant(
+export async function inviterMayStillGrant(
   tx: Tx,
-  joining: MemberContext,
+  base: Pick<MemberContext, "db" | "meta" | "orgId">,
   invitation: { invitedBy: string; role: Role },
 ): Promise<boolean> {
-  const inviter = await repo.findMembership(tx, joining.orgId, invitation.invitedBy);
+  const inviter = await repo.findMembership(tx, base.orgId, invitation.invitedBy);
   if (!inviter) return false;
   const inviterCtx: MemberContext = {
-    ...joining,
+    db: base.db,
+    meta: base.meta,
+    orgId: base.orgId,
     userId: invitation.invitedBy,
     memberId: inviter.id,
     role: inviter.role,

@@ -95,6 +95,27 @@ export async function findPendingInvitationByHash(db: Queryable, tokenHash: stri
   return row;
 }
 
+/** Any invitation with this token hash, whatever its state (for the public preview). */
+export async function findInvitationByHash(db: Queryable, tokenHash: string) {
+  const [row] = await db
+    .select({
+      id: invitation.id,
+      organizationId: invitation.organizationId,
+      organizationName: organization.name,
+      email: invitation.email,
+      role: invitation.role,
+      status: invitation.status,
+      invitedBy: invitation.invitedBy,
+      inviterName: user.name,
+      expiresAt: invitation.expiresAt,
+    })
+    .from(invitation)
+    .innerJoin(organization, eq(organization.id, invitation.organizationId))
+    .innerJoin(user, eq(user.id, invitation.invitedBy))
+    .where(eq(invitation.tokenHash, tokenHash));
+  return row;
+}
+
 /** Marks an invitation accepted only if it is still pending; false when someone got there first. */
 export async function markInvitationAccepted(tx: Tx, invitationId: string): Promise<boolean> {
   const rows = await tx

@@ -1,21 +1,50 @@
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, useLocation, useNavigate, useSearch } from "@tanstack/react-router";
 import { Button } from "../../components/ui/button.tsx";
-import { FormError, Spinner } from "../../components/ui/states.tsx";
+import { ErrorState, FormError, Spinner } from "../../components/ui/states.tsx";
 import { toast } from "../../components/ui/toast.tsx";
 import { authClient, unwrap } from "../../lib/auth.ts";
-import { api } from "../../lib/trpc.ts";
+import { api, isApiError } from "../../lib/trpc.ts";
 import { AuthCard } from "../auth/auth-card.tsx";
 
+type Preview = Awaited<ReturnType<typeof api.invitations.preview.query>>;
+
+const endedReason: Record<Exclude<Preview["state"], "pending">, string> = {
+  expired: "This invitation has expired.",
+  revoked: "This invitation was withdrawn.",
+  accepted: "This invitation has already been accepted.",
+};
+
+/** "<inviter> invited you to join <org> as <role>", with where the mail went and until when. */
+function InvitationSummary({ preview }: { preview: Preview }) {
+  return (
+    <div className="space-y-1 text-sm text-slate-700">
+      <p>
+        <strong>{preview.inviterName}</strong> invited you to join{" "}
+        <strong>{preview.organizationName}</strong> as <strong>{preview.role}</strong>.
+      </p>
+      <p className="text-slate-500">
+        Sent to {preview.email}; valid until {new Date(preview.expiresAt).toLocaleString()}.
+      </p>
+    </div>
+  );
+}
+
 /**
- * Where the invitation mail's link lands (`/invitations/accept?token=…`): sign in or sign up
- * first (coming back here), then join.
+ * Where the invitation mail's link lands (`/invitations/accept?token=…`): says who invites
+ * the user where (`invitations.preview`, no session needed), then sign in or sign up first
+ * (coming back here), then join.
  */
 export function AcceptInvitationPage() {
   const { token } = useSearch({ from: "/invitations/accept" });
   const here = useLocation({ select: (location) => location.href });
   const session = authClient.useSession();
   const navigate = useNavigate();
+  const preview = useQuery({
+    queryKey: ["invitations.preview", { token }],
+    queryFn: () => api.invitations.preview.query({ token: token ?? "" }),
+    enabled: Boolean(token),
+  });
   const queryClient = useQueryClient();
   const accept = useMutation({
     mutationFn: () => api.invitations.accept.mutate({ token: token ?? "" }),
@@ -44,10 +73,42 @@ export function AcceptInvitationPage() {
       </AuthCard>
     );
   }
-  if (session.isPending) return <Spinner />;
+  if (session.isPending || preview.isPending) return <Spinner />;
+  if (preview.isError) {
+    const unknown = isApiError(preview.error) && preview.error.data?.httpStatus === 404;
+    return (
+      <AuthCard title="Invitation">
+        {unknown ? (
+          <p role="alert" className="text-sm text-red-800">
+            This invitation link is not valid. Check that you opened the whole link from the e-mail,
+            or ask for a new invitation.
+          </p>
+        ) : (
+          <ErrorState error={preview.error} onRetry={() => preview.refetch()} />
+        )}
+      </AuthCard>
+    );
+  }
+  if (preview.data.state !== "pending") {
+    return (
+      <AuthCard title="Invitation">
+        <p role="alert" className="text-sm text-red-800">
+          {endedReason[preview.data.state]}
+        </p>
+        <p className="text-sm text-slate-600">
+          It was {preview.data.inviterName}'s invitation to join {preview.data.organizationName} as{" "}
+          {preview.data.role}.{" "}
+          {preview.data.state === "accepted"
+            ? "Sign in to open the organization."
+            : `Ask ${preview.data.inviterName} or another administrator of the organization for a new one.`}
+        </p>
+      </AuthCard>
+    );
+  }
   if (!session.data) {
     return (
       <AuthCard title="You are invited to Fluxo">
+        <InvitationSummary preview={preview.data} />
         <p className="text-sm text-slate-600">
           Sign in, or create an account with the address the invitation was sent to, to join the
           organization.
@@ -73,6 +134,7 @@ export function AcceptInvitationPage() {
   }
   return (
     <AuthCard title="Join the organization">
+      <InvitationSummary preview={preview.data} />
       <p className="text-sm text-slate-600">
         Signed in as {session.data.user.email}. Accept the invitation to join.
       </p>
