@@ -151,6 +151,9 @@ export async function createQueue(database: Database, options: QueueOptions): Pr
   };
   for (const name of options.queues ?? []) await createQueue(name);
   if (database.exclusive) await retryOrphanedJobs(boss, database);
+  // Elsewhere other processes may share the queue: a dead one's jobs come back through the
+  // expiry sweep, whose first pass runs now rather than a sweep interval after this start.
+  else void boss.supervise().catch((error: unknown) => options.onError(asError(error)));
 
   // The periodic tasks of `every`: stopped with the queue, after their current run.
   let stopped = false;
