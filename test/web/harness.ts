@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type ServerType, serve } from "@hono/node-server";
 import { type Browser, chromium, type Page } from "playwright-core";
+import { vi } from "vitest";
 import type { Config } from "../../src/config/config.ts";
 import { ensureWebBuild } from "../../src/server/web-build.ts";
 import { startTestApp, type TestApp } from "../helpers/app.ts";
@@ -15,6 +16,10 @@ const CHROMIUM_ARGS = [
   "--disable-background-networking",
 ];
 const SCREENSHOTS = join(import.meta.dirname, "../../test-artifacts/screenshots");
+
+// A browser flow clicks through many pages, each waiting on the server: on the 2-core machine
+// loaded by the other test files it can take longer than the suite's default 30 s.
+vi.setConfig({ testTimeout: 90_000 });
 
 /**
  * The real server on an ephemeral loopback port with its own database and SMTP peer, the
