@@ -1,7 +1,9 @@
+import { sql } from "drizzle-orm";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { createApiKey } from "../helpers/api-keys.ts";
 import type { TestClient } from "../helpers/client.ts";
+import { dbRows } from "../helpers/orgs.ts";
 import { addMember, PASSWORD, signedInUser, uniqueEmail } from "../helpers/users.ts";
 import { restCaller } from "../rest/harness.ts";
 import { screenshot, signInWithForm, startWebTest, type WebTest } from "./harness.ts";
@@ -107,7 +109,7 @@ describe("reviews in the browser", () => {
     expect(ownerPage.problems).toEqual([]);
   }, 120_000);
 
-  it("the OWNER creates a public link, sees it once, and revokes it after confirming", async () => {
+  it("the OWNER creates a public link with an expiry and max uses, sees it once, and revokes it after confirming", async () => {
     onTestFailed(() => web.screenshotAll("review-links-failed"));
     const title = `Pay invoice 77 (${Date.now()})`;
     const id = await requestReview({ title, any_reviewer: true });
@@ -116,6 +118,8 @@ describe("reviews in the browser", () => {
     await page.goto(`/reviews/${id}`);
     await page.getByRole("heading", { name: title }).waitFor();
 
+    await page.getByLabel("Link expires in (hours)").fill("2");
+    await page.getByLabel("Max uses").fill("3");
     await page.getByRole("button", { name: "Create public link" }).click();
     await page.getByText("it will not be shown again").waitFor();
     const url = await page.getByLabel("Public link").inputValue();
@@ -126,6 +130,16 @@ describe("reviews in the browser", () => {
 
     const linksTable = page.getByRole("table", { name: "Public links" });
     await linksTable.getByRole("cell", { name: "active" }).waitFor();
+    const [stored] = await dbRows<{ expires_at: Date | string; max_uses: number }>(
+      web.t,
+      sql`select expires_at, max_uses from review_link where review_id = ${id}`,
+    );
+    const expiresAt = new Date(stored?.expires_at ?? 0).getTime();
+    expect(Math.abs(expiresAt - (Date.now() + 2 * 3600_000))).toBeLessThan(10 * 60_000);
+    expect(stored?.max_uses).toBe(3);
+    const shownExpiry = await page.evaluate((t) => new Date(t).toLocaleString(), expiresAt);
+    await linksTable.getByRole("cell", { name: shownExpiry }).waitFor();
+    await linksTable.getByRole("cell", { name: "0 of 3" }).waitFor();
     await linksTable.getByRole("button", { name: /^Revoke link/ }).click();
     await page.getByRole("dialog", { name: "Revoke this link?" }).waitFor();
     await page.getByRole("button", { name: "Revoke link", exact: true }).click();

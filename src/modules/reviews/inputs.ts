@@ -1,6 +1,7 @@
 import { z } from "zod";
+import { MAX_REVIEW_SECONDS } from "./limits.ts";
 
-export const MAX_REVIEW_SECONDS = 30 * 24 * 60 * 60;
+export { MAX_REVIEW_SECONDS };
 export const DEFAULT_REVIEW_SECONDS = 72 * 60 * 60;
 
 export const reviewStatuses = ["pending", "approved", "rejected", "expired", "cancelled"] as const;

@@ -6,15 +6,15 @@ import { withTenant } from "../../db/tenant.ts";
 import { AppError, notFound } from "../../lib/errors.ts";
 import { recordAudit } from "../audit/record.ts";
 import { authorizedReview } from "./authorized.ts";
-import { MAX_REVIEW_SECONDS } from "./inputs.ts";
+import { MAX_LINK_USES, MAX_REVIEW_SECONDS, MIN_LINK_SECONDS } from "./limits.ts";
 import * as repo from "./repo.ts";
 import { issueReviewLink } from "./tokens.ts";
 
 export const linkInputs = {
   create: z.strictObject({
     reviewId: z.string().min(1),
-    expiresInSeconds: z.number().int().min(60).max(MAX_REVIEW_SECONDS).optional(),
-    maxUses: z.number().int().min(1).max(100).default(1),
+    expiresInSeconds: z.number().int().min(MIN_LINK_SECONDS).max(MAX_REVIEW_SECONDS).optional(),
+    maxUses: z.number().int().min(1).max(MAX_LINK_USES).default(1),
   }),
   revoke: z.strictObject({ reviewId: z.string().min(1), linkId: z.string().min(1) }),
 };

@@ -1,9 +1,10 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { type FormEvent, useState } from "react";
+import { MAX_LINK_USES, MAX_REVIEW_SECONDS } from "../../../../src/modules/reviews/limits.ts";
 import { Button } from "../../components/ui/button.tsx";
 import { ConfirmDialog } from "../../components/ui/dialog.tsx";
 import { Field } from "../../components/ui/field.tsx";
-import { EmptyState } from "../../components/ui/states.tsx";
+import { EmptyState, FormError } from "../../components/ui/states.tsx";
 import { Cell, Table } from "../../components/ui/table.tsx";
 import { toast } from "../../components/ui/toast.tsx";
 import { api } from "../../lib/trpc.ts";
@@ -11,6 +12,9 @@ import type { Review } from "./review-detail.tsx";
 import { formatTime } from "./review-status.tsx";
 
 type Link = Review["links"][number];
+
+/** Whole hours up to the longest a review may last; a link never outlives its review anyway. */
+const MAX_LINK_HOURS = MAX_REVIEW_SECONDS / 3600;
 
 const linkState = (link: Link) => {
   if (link.revokedAt) return "revoked";
@@ -25,10 +29,20 @@ export function ReviewLinks({ review }: { review: Review }) {
   const refresh = () => queryClient.invalidateQueries({ queryKey: ["reviews.get", review.id] });
   const [created, setCreated] = useState<string | null>(null);
   const [revoking, setRevoking] = useState<Link | null>(null);
+  const [hours, setHours] = useState("");
+  const [maxUses, setMaxUses] = useState("");
   const create = useMutation({
-    mutationFn: () => api.reviews.createLink.mutate({ reviewId: review.id }),
+    mutationFn: () =>
+      api.reviews.createLink.mutate({
+        reviewId: review.id,
+        ...(hours && { expiresInSeconds: Number(hours) * 3600 }),
+        ...(maxUses && { maxUses: Number(maxUses) }),
+      }),
+    meta: { inlineError: true },
     onSuccess: (link) => {
       setCreated(link.url);
+      setHours("");
+      setMaxUses("");
       toast.success("Public link created");
       return refresh();
     },
@@ -46,10 +60,45 @@ export function ReviewLinks({ review }: { review: Review }) {
     <section className="space-y-3">
       <h2 className="text-lg font-medium">Public links</h2>
       {review.status === "pending" && (
-        <Button variant="secondary" pending={create.isPending} onClick={() => create.mutate()}>
-          Create public link
-        </Button>
+        <form
+          className="flex flex-wrap items-end gap-3"
+          onSubmit={(event: FormEvent) => {
+            event.preventDefault();
+            create.mutate();
+          }}
+        >
+          <div className="w-48">
+            <Field
+              label="Link expires in (hours)"
+              hint={`Optional, 1 to ${MAX_LINK_HOURS}; at most until the review expires`}
+              type="number"
+              inputMode="numeric"
+              min={1}
+              max={MAX_LINK_HOURS}
+              step={1}
+              value={hours}
+              onChange={(e) => setHours(e.target.value)}
+            />
+          </div>
+          <div className="w-48">
+            <Field
+              label="Max uses"
+              hint={`Optional, 1 to ${MAX_LINK_USES}; 1 if empty`}
+              type="number"
+              inputMode="numeric"
+              min={1}
+              max={MAX_LINK_USES}
+              step={1}
+              value={maxUses}
+              onChange={(e) => setMaxUses(e.target.value)}
+            />
+          </div>
+          <Button type="submit" variant="secondary" pending={create.isPending}>
+            Create public link
+          </Button>
+        </form>
       )}
+      <FormError error={create.error} />
       {created && <CreatedLink url={created} onDone={() => setCreated(null)} />}
       {review.links.length === 0 ? (
         <EmptyState title="No public links" />
