@@ -202,6 +202,10 @@ describe("workflows and executions in the browser", () => {
     const steps = page.getByRole("list", { name: "Steps" });
     await steps.getByRole("button", { name: /Notify partner.*succeeded/ }).waitFor();
     await page.getByRole("definition").getByText("succeeded", { exact: true }).waitFor();
+    // each step's bar places it within the run; its times are text for screen readers
+    const notifyStep = steps.getByRole("listitem").filter({ hasText: "Notify partner" });
+    await notifyStep.getByText(/^started .+ into the execution, took .+$/).waitFor();
+    await screenshot(page, "execution-step-bars");
 
     // The graph colours each node by its step's status; choosing a node opens its step.
     const graph = page.getByRole("region", { name: "Graph" });

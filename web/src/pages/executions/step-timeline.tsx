@@ -26,6 +26,7 @@ export function StepTimeline({
   if (execution.steps.length === 0)
     return <p className="text-sm text-slate-500">No step has run yet.</p>;
   const nodeOf = (id: string) => nodes?.find((n) => n.id === id);
+  const run = runSpan(execution);
   return (
     <ol className="space-y-2" aria-label="Steps">
       {execution.steps.map((step) => (
@@ -34,6 +35,7 @@ export function StepTimeline({
           step={step}
           label={nodeOf(step.nodeId)?.name || step.nodeId}
           type={nodeOf(step.nodeId)?.type}
+          run={run}
           selected={selectedNodeId === step.nodeId}
           onToggle={() => onSelect(selectedNodeId === step.nodeId ? null : step.nodeId)}
         />
@@ -46,12 +48,14 @@ function StepItem({
   step,
   label,
   type,
+  run,
   selected,
   onToggle,
 }: {
   step: Step;
   label: string;
   type: string | undefined;
+  run: RunSpan;
   selected: boolean;
   onToggle: () => void;
 }) {
@@ -78,9 +82,11 @@ function StepItem({
         {step.port && step.port !== "main" && (
           <span className="text-xs text-slate-600">→ {step.port}</span>
         )}
-        <span className="ml-auto flex gap-3 text-xs text-slate-500">
+        <span className="ml-auto flex items-center gap-3 text-xs text-slate-500">
           {step.attempt > 1 && <span>attempt {step.attempt}</span>}
-          <span>{formatDuration(step.durationMs)}</span>
+          <StepBar step={step} run={run} />
+          {/* a fixed width keeps the bars of all steps aligned */}
+          <span className="w-16 text-right">{formatDuration(step.durationMs)}</span>
         </span>
       </button>
       <StepWait step={step} />
@@ -101,6 +107,46 @@ function StepItem({
         </div>
       )}
     </li>
+  );
+}
+
+type RunSpan = { start: number; length: number };
+
+const time = (at: string | Date) => new Date(at).getTime();
+/** A step's time so far: its duration once finished, else up to now. */
+const ran = (step: Step) => step.durationMs ?? Date.now() - time(step.startedAt);
+
+/** From the execution's start to its end (to now while it runs, or the last step's end). */
+function runSpan(execution: Execution): RunSpan {
+  const start = Math.min(
+    ...[execution.startedAt, ...execution.steps.map((s) => s.startedAt)]
+      .filter((at) => at !== null)
+      .map(time),
+  );
+  const ends = execution.steps.map((s) => time(s.startedAt) + ran(s));
+  if (execution.finishedAt) ends.push(time(execution.finishedAt));
+  return { start, length: Math.max(0, ...ends.map((end) => end - start)) };
+}
+
+/**
+ * When the step ran within the execution, to scale: the bar starts at its offset from the
+ * execution's start and is as long as it took. Screen readers get the times as text.
+ */
+function StepBar({ step, run }: { step: Step; run: RunSpan }) {
+  const offset = Math.max(0, time(step.startedAt) - run.start);
+  const took = ran(step);
+  const share = (ms: number) => (run.length > 0 ? (ms / run.length) * 100 : 0);
+  const left = Math.min(share(offset), 99);
+  const text = `started ${formatDuration(offset)} into the execution, took ${formatDuration(took)}`;
+  return (
+    <span className="relative h-2 w-40 shrink-0 rounded-full bg-slate-100" title={text}>
+      <span
+        aria-hidden="true"
+        className="absolute inset-y-0 min-w-0.5 rounded-full bg-indigo-400"
+        style={{ left: `${left}%`, width: `${Math.min(share(took), 100 - left)}%` }}
+      />
+      <span className="sr-only">{text}</span>
+    </span>
   );
 }
 
