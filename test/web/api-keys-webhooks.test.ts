@@ -1,3 +1,4 @@
+import { createServer } from "node:net";
 import type { Page } from "playwright-core";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
@@ -9,12 +10,23 @@ import { screenshot, signInWithForm, startWebTest, type WebTest } from "./harnes
 
 let web: WebTest;
 let sink: Sink;
+/** A loopback port nobody listens on: deliveries there are refused, with no response. */
+let closedPort: number;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 beforeAll(async () => {
   sink = await startSink((_req, res) => res.end("thanks"));
-  // the receiver is on loopback: allowed explicitly, as an operator would for a local receiver
+  closedPort = await freePort();
+  // the receivers are on loopback: allowed explicitly, as an operator would for a local receiver
   web = await startWebTest({
-    outboundAllow: parseAllowlist(`127.0.0.1:${new URL(sink.url).port}`),
+    outboundAllow: parseAllowlist(`127.0.0.1:${new URL(sink.url).port},127.0.0.1:${closedPort}`),
   });
   await startWebhookWorker(instanceDeliveryDeps(web.t.deps), web.t.deps.queue);
 });
@@ -32,7 +44,7 @@ async function signedInOwner(orgName: string) {
   await page.goto("/sign-in");
   await signInWithForm(page, email, PASSWORD);
   await page.getByRole("heading", { name: orgName }).waitFor();
-  return { page, problems };
+  return { page, problems, client };
 }
 
 const openNav = (page: Page, name: string) =>
@@ -206,6 +218,51 @@ describe("webhooks in the browser", () => {
       .getByRole("button", { name: "Delete" })
       .click();
     await page.getByText("No webhook endpoints yet").waitFor();
+    expect(problems).toEqual([]);
+  });
+
+  it("an attempt that got no response shows its error, not a Response toggle; refusals show inside the secret and disable dialogs", async () => {
+    onTestFailed(() => web.screenshotAll("webhooks-refusals-failed"));
+    const { page, problems, client } = await signedInOwner("Refused Hook Corp");
+    const url = `http://127.0.0.1:${closedPort}/hook`;
+    const created = await client.mutate<{ id: string }>("webhooks.create", {
+      url,
+      eventTypes: ["review.approved"],
+    });
+    await openNav(page, "Webhooks");
+    await page.getByRole("link", { name: url }).click();
+    await page.getByRole("heading", { name: url }).waitFor();
+    await page.getByRole("button", { name: "Send test event" }).click();
+
+    const row = page.getByRole("table", { name: "Deliveries" }).getByRole("row").nth(1);
+    await row.getByRole("button", { name: /^Details of delivery/ }).click();
+    const attempt = page.getByRole("table", { name: "Attempts" }).getByRole("row").nth(1);
+    await attempt.getByText("No response:").waitFor({ timeout: 20_000 });
+    await attempt.getByText("refused", { exact: true }).waitFor();
+    expect(await attempt.getByText("Response", { exact: true }).count()).toBe(0);
+
+    // The endpoint goes away behind the open dialogs: each refusal shows in its dialog.
+    await client.mutate("webhooks.delete", { endpointId: created.id });
+    await page.getByRole("button", { name: "Reveal secret" }).click();
+    const reveal = page.getByRole("dialog", { name: "Reveal the signing secret?" });
+    await reveal.getByRole("button", { name: "Reveal" }).click();
+    await reveal.getByRole("alert").getByText("not found").waitFor();
+    await reveal.getByRole("button", { name: "Cancel" }).click();
+
+    await page.getByRole("button", { name: "Rotate secret" }).click();
+    const rotate = page.getByRole("dialog", { name: "Rotate the signing secret?" });
+    await rotate.getByRole("button", { name: "Rotate secret" }).click();
+    await rotate.getByRole("alert").getByText("not found").waitFor();
+    await rotate.getByRole("button", { name: "Cancel" }).click();
+
+    await page.getByRole("button", { name: "Disable endpoint" }).click();
+    const disable = page.getByRole("dialog", { name: "Disable this endpoint?" });
+    await disable.getByRole("button", { name: "Disable" }).click();
+    await disable.getByRole("alert").getByText("not found").waitFor();
+    await disable.getByRole("button", { name: "Cancel" }).click();
+    // closing the dialog clears the refusal
+    await page.getByRole("button", { name: "Disable endpoint" }).click();
+    expect(await disable.getByRole("alert").count()).toBe(0);
     expect(problems).toEqual([]);
   });
 });

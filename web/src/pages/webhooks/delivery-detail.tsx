@@ -91,7 +91,6 @@ export function DeliveryDetail(props: {
 }
 
 function AttemptRow({ attempt }: { attempt: Attempt }) {
-  const headers = Object.entries(attempt.responseHeaders ?? {});
   return (
     <tr>
       <Cell>{attempt.attempt}</Cell>
@@ -110,21 +109,35 @@ function AttemptRow({ attempt }: { attempt: Attempt }) {
         )}
       </Cell>
       <Cell>
-        <details>
-          <summary className="cursor-pointer text-sm">Response</summary>
-          <dl className="mt-2 space-y-1 text-xs">
-            {headers.map(([name, value]) => (
-              <div key={name} className="flex gap-2">
-                <dt className="font-mono text-slate-500">{name}:</dt>
-                <dd className="break-all font-mono">{value}</dd>
-              </div>
-            ))}
-          </dl>
-          <pre className="mt-2 max-h-48 max-w-md overflow-auto rounded bg-slate-50 p-2 text-xs">
-            {attempt.responseBody || "(empty body)"}
-          </pre>
-        </details>
+        {attempt.responseStatus === null ? (
+          // Refused, timed out or blocked: there is no response to open, only what went wrong.
+          <span className="text-xs text-slate-600">
+            No response: {attempt.error ?? attempt.errorKind ?? "not sent"}
+          </span>
+        ) : (
+          <ResponseDetails attempt={attempt} />
+        )}
       </Cell>
     </tr>
+  );
+}
+
+function ResponseDetails({ attempt }: { attempt: Attempt }) {
+  const headers = Object.entries(attempt.responseHeaders ?? {});
+  return (
+    <details>
+      <summary className="cursor-pointer text-sm">Response</summary>
+      <dl className="mt-2 space-y-1 text-xs">
+        {headers.map(([name, value]) => (
+          <div key={name} className="flex gap-2">
+            <dt className="font-mono text-slate-500">{name}:</dt>
+            <dd className="break-all font-mono">{value}</dd>
+          </div>
+        ))}
+      </dl>
+      <pre className="mt-2 max-h-48 max-w-md overflow-auto rounded bg-slate-50 p-2 text-xs">
+        {attempt.responseBody || "(empty body)"}
+      </pre>
+    </details>
   );
 }

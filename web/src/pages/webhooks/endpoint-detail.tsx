@@ -80,10 +80,19 @@ function EndpointActions({ endpoint }: { endpoint: Endpoint }) {
       return queryClient.invalidateQueries({ queryKey: ["webhookDeliveries.list", endpointId] });
     },
   });
-  const setEnabled = useMutation({
-    mutationFn: (enabled: boolean) => api.webhooks.update.mutate({ endpointId, enabled }),
-    onSuccess: (updated) => {
-      toast.success(updated.enabled ? "Endpoint enabled" : "Endpoint disabled");
+  const enable = useMutation({
+    mutationFn: () => api.webhooks.update.mutate({ endpointId, enabled: true }),
+    onSuccess: () => {
+      toast.success("Endpoint enabled");
+      return refresh();
+    },
+  });
+  // Confirmed in a dialog: a refusal shows there.
+  const disable = useMutation({
+    mutationFn: () => api.webhooks.update.mutate({ endpointId, enabled: false }),
+    meta: { inlineError: true },
+    onSuccess: () => {
+      toast.success("Endpoint disabled");
       setConfirming(null);
       return refresh();
     },
@@ -108,11 +117,7 @@ function EndpointActions({ endpoint }: { endpoint: Endpoint }) {
           Disable endpoint
         </Button>
       ) : (
-        <Button
-          variant="secondary"
-          pending={setEnabled.isPending}
-          onClick={() => setEnabled.mutate(true)}
-        >
+        <Button variant="secondary" pending={enable.isPending} onClick={() => enable.mutate()}>
           Enable endpoint
         </Button>
       )}
@@ -121,12 +126,17 @@ function EndpointActions({ endpoint }: { endpoint: Endpoint }) {
       </Button>
       <ConfirmDialog
         open={confirming === "disable"}
-        onOpenChange={(open) => !open && setConfirming(null)}
+        onOpenChange={(open) => {
+          if (open) return;
+          setConfirming(null);
+          disable.reset();
+        }}
         title="Disable this endpoint?"
         description="No events are sent to it until it is enabled again."
         confirmLabel="Disable"
-        pending={setEnabled.isPending}
-        onConfirm={() => setEnabled.mutate(false)}
+        pending={disable.isPending}
+        error={disable.error}
+        onConfirm={() => disable.mutate()}
       />
       <ConfirmDialog
         open={confirming === "delete"}

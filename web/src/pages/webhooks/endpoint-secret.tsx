@@ -30,6 +30,7 @@ export function EndpointSecret({ endpoint }: { endpoint: Endpoint }) {
   const [shown, setShown] = useState<Shown | null>(null);
   const reveal = useMutation({
     mutationFn: () => api.webhooks.revealSecret.mutate({ endpointId }),
+    meta: { inlineError: true },
     gcTime: 0,
     onSuccess: ({ secret }) => {
       reveal.reset();
@@ -70,11 +71,15 @@ export function EndpointSecret({ endpoint }: { endpoint: Endpoint }) {
       </div>
       <ConfirmDialog
         open={confirmReveal}
-        onOpenChange={setConfirmReveal}
+        onOpenChange={(open) => {
+          setConfirmReveal(open);
+          if (!open) reveal.reset();
+        }}
         title="Reveal the signing secret?"
         description="Anyone who sees it can forge events from this organization. Revealing it is recorded in the audit log."
         confirmLabel="Reveal"
         pending={reveal.isPending}
+        error={reveal.error}
         onConfirm={() => reveal.mutate()}
       />
       <Dialog
