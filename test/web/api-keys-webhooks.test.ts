@@ -240,6 +240,8 @@ describe("webhooks in the browser", () => {
     await attempt.getByText("No response:").waitFor({ timeout: 20_000 });
     await attempt.getByText("refused", { exact: true }).waitFor();
     expect(await attempt.getByText("Response", { exact: true }).count()).toBe(0);
+    // one delivery: no pager under the deliveries
+    expect(await page.getByRole("navigation", { name: "Pages" }).count()).toBe(0);
 
     // The endpoint goes away behind the open dialogs: each refusal shows in its dialog.
     await client.mutate("webhooks.delete", { endpointId: created.id });

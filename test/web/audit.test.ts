@@ -18,7 +18,7 @@ const rows = (page: Page) =>
 const actions = (page: Page) => rows(page).locator("code").allTextContents();
 
 describe("the audit log in the browser", () => {
-  it("pages through more events than one page holds, forwards and back, also when filtered", async () => {
+  it("pages through more events than one page holds, forwards and back; a filter that fits one page has no pager", async () => {
     onTestFailed(() => web.screenshotAll("audit-paging-failed"));
     const { client: ownerApi } = await orgOwner(web.t, "Ledger Corp");
     const { email } = await ownerApi.query<{ email: string }>("me");
@@ -58,8 +58,8 @@ describe("the audit log in the browser", () => {
     await page.getByRole("button", { name: "Apply filters" }).click();
     await rows(page).filter({ hasText: "apiKey." }).first().waitFor({ state: "detached" });
     expect(await actions(page)).toEqual(["org.created"]);
-    expect(await previous.isDisabled()).toBe(true);
-    expect(await next.isDisabled()).toBe(true);
+    // one page: no pager at all
+    expect(await page.getByRole("navigation", { name: "Pages" }).count()).toBe(0);
     expect(problems).toEqual([]);
   }, 120_000);
 });

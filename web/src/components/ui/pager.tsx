@@ -17,7 +17,10 @@ export function useCursorPages() {
   };
 }
 
-/** Previous/next buttons for `useCursorPages`; next is off while the page is still loading. */
+/**
+ * Previous/next buttons for `useCursorPages`; next is off while the page is still loading.
+ * Nothing when everything fits on the first page: two disabled buttons only add noise.
+ */
 export function Pager({
   pages,
   nextCursor,
@@ -29,6 +32,7 @@ export function Pager({
   loading?: boolean;
   labels?: { previous: string; next: string };
 }) {
+  if (!pages.hasPrevious && !nextCursor) return null;
   return (
     <nav aria-label="Pages" className="flex gap-2">
       <Button variant="secondary" disabled={!pages.hasPrevious} onClick={pages.previous}>
