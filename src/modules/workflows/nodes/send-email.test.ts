@@ -175,11 +175,14 @@ describe("send_email node", () => {
 
   it("stops when the node's signal aborts (a server that never greets)", async () => {
     const sockets: net.Socket[] = [];
-    const silent = net.createServer((socket) => sockets.push(socket));
+    const controller = new AbortController();
+    // the node's timeout fires once the client is connected and waiting for a greeting
+    const silent = net.createServer((socket) => {
+      sockets.push(socket);
+      controller.abort(new Error("node timeout"));
+    });
     await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
     const { port } = silent.address() as AddressInfo;
-    const controller = new AbortController();
-    setTimeout(() => controller.abort(new Error("node timeout")), 100);
     try {
       const error = await failure(
         runNode(
