@@ -70,6 +70,11 @@ describe("signing in and recovering access in the browser", () => {
     await signInWithForm(page, invitee, PASSWORD);
     await page.getByRole("button", { name: "Accept invitation" }).click();
     await page.getByRole("heading", { name: "Invite Corp" }).waitFor();
+    // the mail's link opened again: it says so and leads into the app
+    await page.goto(link);
+    await page.getByRole("alert").getByText("This invitation has already been accepted.").waitFor();
+    await page.getByRole("link", { name: "Open Fluxo" }).click();
+    await page.getByRole("heading", { name: "Invite Corp" }).waitFor();
     expect(problems).toEqual([]);
   });
 

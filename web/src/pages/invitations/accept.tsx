@@ -99,9 +99,17 @@ export function AcceptInvitationPage() {
           It was {preview.data.inviterName}'s invitation to join {preview.data.organizationName} as{" "}
           {preview.data.role}.{" "}
           {preview.data.state === "accepted"
-            ? "Sign in to open the organization."
+            ? "Its organization is among yours once you are signed in as the invitee."
             : `Ask ${preview.data.inviterName} or another administrator of the organization for a new one.`}
         </p>
+        {preview.data.state === "accepted" && (
+          <Link
+            to={session.data ? "/" : "/sign-in"}
+            className="text-sm font-medium text-indigo-600 underline"
+          >
+            {session.data ? "Open Fluxo" : "Sign in"}
+          </Link>
+        )}
       </AuthCard>
     );
   }
