@@ -91,11 +91,13 @@ export function reviewPageRoutes(
 
     app.post(
       `${prefix}/:token`,
-      boundedBody(deps.config.bodyLimits.reviewPages, (c, error) =>
-        error.code === "PAYLOAD_TOO_LARGE"
+      boundedBody(deps.config.bodyLimits.reviewPages, (c, error) => {
+        // a browser's form post gets a page; a script gets the app's JSON error body
+        if (!acceptsHtml(c)) throw error;
+        return error.code === "PAYLOAD_TOO_LARGE"
           ? page(c, 413, messagePage("Too large", "The form is too large."))
-          : page(c, 400, messagePage("Please check the form", `${error.message}.`)),
-      ),
+          : page(c, 400, messagePage("Please check the form", `${error.message}.`));
+      }),
       async (c) => {
         const tooMany = throttled(c);
         if (tooMany) return tooMany;
@@ -120,3 +122,5 @@ export function reviewPageRoutes(
   }
   return app;
 }
+
+const acceptsHtml = (c: Context) => /text\/html/i.test(c.req.header("accept") ?? "");

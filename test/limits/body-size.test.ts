@@ -104,13 +104,25 @@ const surfaces: Surface[] = [
     refusal: appError,
   },
   {
-    name: "review pages",
+    name: "review pages, posted by a browser",
+    path: () => "/r/no-such-token",
+    limit: limits.reviewPages,
+    headers: () => ({
+      "content-type": "application/x-www-form-urlencoded",
+      accept: "text/html,application/xhtml+xml,*/*;q=0.8",
+    }),
+    body: "decision=approved&comment=",
+    served: 404,
+    refusal: (body) => expect(body).toContain("The form is too large."),
+  },
+  {
+    name: "review pages, posted by a script",
     path: () => "/r/no-such-token",
     limit: limits.reviewPages,
     headers: () => ({ "content-type": "application/x-www-form-urlencoded" }),
     body: "decision=approved&comment=",
     served: 404,
-    refusal: (body) => expect(body).toContain("The form is too large."),
+    refusal: appError,
   },
 ];
 
