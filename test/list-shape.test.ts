@@ -8,12 +8,13 @@ import { createEndpoint } from "./webhooks/delivery-fixture.ts";
 let t: TestApp;
 let owner: TestClient;
 let endpointId: string;
+let workflowId: string;
 
 beforeAll(async () => {
   t = await startTestApp();
   const org = await orgOwner(t, "List Shape Org");
   owner = org.client;
-  await owner.mutate("workflows.create", { name: "Listed" });
+  ({ id: workflowId } = await owner.mutate<{ id: string }>("workflows.create", { name: "Listed" }));
   ({ id: endpointId } = await createEndpoint(t, org.orgId, "https://hooks.example.com/x"));
 });
 afterAll(() => t.close());
@@ -22,7 +23,8 @@ afterAll(() => t.close());
 const inputOf = (path: string) => {
   const procedure = appRouter._def.procedures[path as keyof typeof appRouter._def.procedures];
   if (!(procedure as unknown as { _def: { inputs: unknown[] } })._def.inputs.length) return;
-  return path === "webhookDeliveries.list" ? { endpointId } : {};
+  if (path === "webhookDeliveries.list") return { endpointId };
+  return path === "workflowVersions.list" ? { workflowId } : {};
 };
 
 describe("every tRPC list procedure", () => {

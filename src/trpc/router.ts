@@ -45,7 +45,7 @@ import { retentionRouter } from "./routers/retention.ts";
 import { reviewsRouter } from "./routers/reviews.ts";
 import { webhookDeliveriesRouter } from "./routers/webhook-deliveries.ts";
 import { webhooksRouter } from "./routers/webhooks.ts";
-import { executionsRouter, workflowsRouter } from "./routers/workflows.ts";
+import { executionsRouter, workflowsRouter, workflowVersionsRouter } from "./routers/workflows.ts";
 
 export const appRouter = router({
   me: protectedProcedure.query(({ ctx }) => ({
@@ -109,6 +109,7 @@ export const appRouter = router({
   }),
   auth: authRouter,
   workflows: workflowsRouter,
+  workflowVersions: workflowVersionsRouter,
   executions: executionsRouter,
   credentials: credentialsRouter,
   reviews: reviewsRouter,

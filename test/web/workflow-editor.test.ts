@@ -276,4 +276,30 @@ describe("the workflow editor", () => {
     expect(await page.content()).not.toContain(TOKEN);
     expect(problems).toEqual([]);
   });
+
+  it("pages through a long version history to the first version", async () => {
+    const { client: ownerApi } = await orgOwner(web.t, "Many Versions Corp");
+    const { email } = await ownerApi.query<{ email: string }>("me");
+    const { id: workflowId } = await ownerApi.mutate<{ id: string }>("workflows.create", {
+      name: "Often saved",
+    });
+    for (let run = 1; run <= 22; run++) {
+      await ownerApi.mutate("workflows.saveDefinition", {
+        workflowId,
+        definition: { nodes: [{ id: "start", type: "manual_trigger", name: `Start ${run}` }] },
+      });
+    }
+    const { page } = await signIn(web, email);
+    await page.goto(`/workflows/${workflowId}`);
+    await page.getByRole("button", { name: "Version history" }).click();
+    const history = page.getByRole("dialog", { name: "Version history" });
+    await history.getByRole("cell", { name: "v22 current" }).waitFor();
+    expect(await history.getByRole("link", { name: /^Open version/ }).count()).toBe(20);
+    await history.getByRole("button", { name: "Older versions" }).click();
+    await history.getByRole("cell", { name: "v1", exact: true }).waitFor();
+    expect(await history.getByRole("link", { name: /^Open version/ }).count()).toBe(2);
+    expect(await history.getByRole("button", { name: "Older versions" }).isDisabled()).toBe(true);
+    await history.getByRole("button", { name: "Newer versions" }).click();
+    await history.getByRole("cell", { name: "v22 current" }).waitFor();
+  });
 });

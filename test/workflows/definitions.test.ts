@@ -246,15 +246,35 @@ describe("saving a definition", () => {
   it("lists versions newest first with their author", async () => {
     const before = await owner.query<{ currentVersion: number }>("workflows.get", { workflowId });
     await save({ nodes: [trigger] });
-    const versions = await owner.query<
-      { version: number; createdAt: string; author: { name: string; email: string } | null }[]
-    >("workflows.versions", { workflowId, limit: 2 });
-    expect(versions.map((v) => v.version)).toEqual([
-      before.currentVersion + 1,
-      before.currentVersion,
-    ]);
+    const { items } = await owner.query<{
+      items: { version: number; createdAt: string; author: { email: string } | null }[];
+    }>("workflowVersions.list", { workflowId, limit: 2 });
+    expect(items.map((v) => v.version)).toEqual([before.currentVersion + 1, before.currentVersion]);
     const me = await owner.query<{ email: string }>("me");
-    expect(versions[0]?.author?.email).toBe(me.email);
+    expect(items[0]?.author?.email).toBe(me.email);
+  });
+
+  it("pages through every version, the oldest included", async () => {
+    const { currentVersion } = await owner.query<{ currentVersion: number }>("workflows.get", {
+      workflowId,
+    });
+    const seen: number[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await owner.query<{ items: { version: number }[]; nextCursor: string | null }>(
+        "workflowVersions.list",
+        { workflowId, limit: 2, ...(cursor ? { cursor } : {}) },
+      );
+      seen.push(...page.items.map((v) => v.version));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toEqual(Array.from({ length: currentVersion }, (_, i) => currentVersion - i));
+    const forged = await owner.trpcError("query", "workflowVersions.list", {
+      workflowId,
+      cursor: "0; drop table",
+    });
+    expect(forged.status).toBe(400);
+    expect(forged.message).toContain("cursor");
   });
 
   it("tells an editor's palette which group each node type belongs to", async () => {
@@ -282,9 +302,9 @@ describe("saving a definition", () => {
       level: "view",
     });
     await viewer.client.query("workflows.getDefinition", { workflowId });
-    await viewer.client.query("workflows.versions", { workflowId });
+    await viewer.client.query("workflowVersions.list", { workflowId });
     expect(
-      (await reviewer.client.trpcError("query", "workflows.versions", { workflowId })).status,
+      (await reviewer.client.trpcError("query", "workflowVersions.list", { workflowId })).status,
     ).toBe(404);
     expect(
       (

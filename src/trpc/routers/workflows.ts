@@ -31,9 +31,6 @@ export const workflowsRouter = router({
   getDefinition: orgProcedure
     .input(definitionInputs.get)
     .query(({ ctx, input }) => getDefinition(ctx.member, input)),
-  versions: orgProcedure
-    .input(versionInputs.list)
-    .query(({ ctx, input }) => listVersions(ctx.member, input)),
   saveDefinition: orgProcedure
     .input(definitionInputs.save)
     .mutation(({ ctx, input }) => saveDefinition(ctx.deps.engine, ctx.member, input)),
@@ -60,6 +57,12 @@ export const workflowsRouter = router({
   delete: orgProcedure
     .input(workflowInputs.id)
     .mutation(({ ctx, input }) => deleteWorkflow(ctx.member, input)),
+});
+
+export const workflowVersionsRouter = router({
+  list: orgProcedure
+    .input(versionInputs.list)
+    .query(({ ctx, input }) => listVersions(ctx.member, input)),
 });
 
 export const executionsRouter = router({

@@ -37,10 +37,11 @@ export const definitionQuery = (workflowId: string, version?: number) =>
     queryFn: () => api.workflows.getDefinition.query({ workflowId, version }),
   });
 
-export const versionsQuery = (workflowId: string) =>
+/** One page of the version history, newest first; `cursor` is the previous page's `nextCursor`. */
+export const versionsQuery = (workflowId: string, limit: number, cursor?: string) =>
   queryOptions({
-    queryKey: ["workflows.versions", workflowId],
-    queryFn: () => api.workflows.versions.query({ workflowId }),
+    queryKey: ["workflowVersions.list", workflowId, limit, cursor],
+    queryFn: () => api.workflowVersions.list.query({ workflowId, limit, cursor }),
   });
 
 /** The stored definition is JSON the server validated on save; it has this shape. */

@@ -93,7 +93,7 @@ export function EditorWorkspace({
         createdAt: new Date().toISOString(),
       });
       await Promise.all(
-        ["workflows.get", "workflows.getDefinition", "workflows.versions"].map((key) =>
+        ["workflows.get", "workflows.getDefinition", "workflowVersions.list"].map((key) =>
           queryClient.invalidateQueries({ queryKey: [key, workflowId] }),
         ),
       );

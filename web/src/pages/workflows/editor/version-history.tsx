@@ -1,17 +1,17 @@
-import { useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Link } from "@tanstack/react-router";
 import { Badge } from "../../../components/ui/badge.tsx";
 import { Dialog } from "../../../components/ui/dialog.tsx";
+import { Pager, useCursorPages } from "../../../components/ui/pager.tsx";
 import { EmptyState, ErrorState, Spinner } from "../../../components/ui/states.tsx";
 import { Cell, Table } from "../../../components/ui/table.tsx";
 import { versionsQuery } from "./editor-api.ts";
 
 const when = (value: Date | string) => new Date(value).toLocaleString();
 
-/** `workflows.versions` answers this many by default. */
-const VERSIONS_SHOWN = 50;
+const PAGE_SIZE = 20;
 
-/** The saved versions, newest first; each opens read-only in the editor. */
+/** The saved versions, newest first and paged; each opens read-only in the editor. */
 export function VersionHistory({
   workflowId,
   currentVersion,
@@ -23,18 +23,24 @@ export function VersionHistory({
   open: boolean;
   onOpenChange: (open: boolean) => void;
 }) {
-  const versions = useQuery({ ...versionsQuery(workflowId), enabled: open });
+  const pages = useCursorPages();
+  const versions = useQuery({
+    ...versionsQuery(workflowId, PAGE_SIZE, pages.cursor),
+    enabled: open,
+    placeholderData: keepPreviousData,
+  });
+  const items = versions.data?.items;
   const close = () => onOpenChange(false);
   return (
     <Dialog open={open} onOpenChange={onOpenChange} title="Version history" size="wide">
       {versions.isPending && <Spinner />}
       {versions.isError && <ErrorState error={versions.error} onRetry={() => versions.refetch()} />}
-      {versions.data?.length === 0 && (
+      {items?.length === 0 && (
         <EmptyState title="No versions yet">Saving the workflow creates version 1.</EmptyState>
       )}
-      {versions.data && versions.data.length > 0 && (
+      {items && items.length > 0 && (
         <Table caption="Versions" head={["Version", "Saved", "By", ""]}>
-          {versions.data.map((v) => (
+          {items.map((v) => (
             <tr key={v.version}>
               <Cell>
                 v{v.version} {v.version === currentVersion && <Badge tone="info">current</Badge>}
@@ -57,9 +63,14 @@ export function VersionHistory({
           ))}
         </Table>
       )}
-      {versions.data && versions.data.length >= VERSIONS_SHOWN && (
-        <p className="mt-2 text-xs text-slate-500">The latest {VERSIONS_SHOWN} versions.</p>
-      )}
+      <div className="mt-2">
+        <Pager
+          pages={pages}
+          nextCursor={versions.data?.nextCursor}
+          loading={versions.isPlaceholderData}
+          labels={{ previous: "Newer versions", next: "Older versions" }}
+        />
+      </div>
     </Dialog>
   );
 }
