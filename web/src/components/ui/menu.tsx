@@ -5,6 +5,8 @@ export interface MenuItem {
   label: string;
   /** The accessible name when the label alone would be ambiguous (e.g. "Delete Leads in"). */
   name?: string;
+  /** It deletes or removes something: drawn in red, set apart by a rule (put it last). */
+  destructive?: boolean;
   onSelect: () => void;
 }
 
@@ -102,7 +104,11 @@ export function Menu({ label, items }: { label: string; items: MenuItem[] }) {
               trigger.current?.focus();
               item.onSelect();
             }}
-            className="block w-full rounded px-3 py-2 text-left text-sm text-slate-700 hover:bg-slate-100 focus:bg-slate-100 focus:outline-none"
+            className={
+              item.destructive
+                ? "mt-1 block w-full rounded border-t border-slate-100 px-3 py-2 text-left text-sm text-red-700 hover:bg-red-50 focus:bg-red-50 focus:outline-none"
+                : "block w-full rounded px-3 py-2 text-left text-sm text-slate-700 hover:bg-slate-100 focus:bg-slate-100 focus:outline-none"
+            }
           >
             {item.label}
           </button>

@@ -113,7 +113,9 @@ export function WorkflowRow({
             items={[
               ...(has("workflow:edit") ? [item("Rename", "rename")] : []),
               ...(has("workflow:share") ? [item("Share", "share")] : []),
-              ...(has("workflow:delete") ? [item("Delete", "delete")] : []),
+              ...(has("workflow:delete")
+                ? [{ ...item("Delete", "delete"), destructive: true }]
+                : []),
             ]}
           />
         </div>
