@@ -170,6 +170,12 @@ describe("the workflow editor's canvas", () => {
     expect((await nav.boundingBox())?.width).toBeLessThan(80);
     await nav.getByRole("link", { name: "Workflows" }).waitFor();
     await screenshot(page, "editor-canvas-zoomed");
+    // the rail's toggle shows the links' texts beside their icons, and hides them again
+    await nav.getByRole("button", { name: "Show navigation labels" }).click();
+    await expect.poll(async () => (await nav.boundingBox())?.width).toBeGreaterThan(200);
+    expect(await nav.getByText("Workflows", { exact: true }).isVisible()).toBe(true);
+    await nav.getByRole("button", { name: "Hide navigation labels" }).click();
+    await expect.poll(async () => (await nav.boundingBox())?.width).toBeLessThan(80);
     const { executionId } = await ownerApi.mutate<{ executionId: string }>("workflows.run", {
       workflowId,
     });

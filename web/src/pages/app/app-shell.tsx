@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, Outlet, useNavigate } from "@tanstack/react-router";
+import { useState } from "react";
 import { Button } from "../../components/ui/button.tsx";
 import { authClient, unwrap } from "../../lib/auth.ts";
 import { usePermissions } from "../../lib/permissions.ts";
@@ -9,16 +10,33 @@ import { NavIcon } from "./nav-icon.tsx";
 import { OrganizationSwitcher } from "./organization-switcher.tsx";
 
 // Below 1280 px the navigation is a rail of icons, leaving the width to the page (the editor's
-// canvas above all); each link keeps its text for screen readers and a tooltip for the eye.
-const navLink =
-  "flex items-center justify-center gap-3 rounded-md p-2 text-sm text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600 data-[status=active]:bg-indigo-50 data-[status=active]:font-medium data-[status=active]:text-indigo-700 xl:justify-start xl:px-3";
-const navText = "sr-only xl:not-sr-only";
+// canvas above all); each link keeps its text for screen readers and a tooltip for the eye, and
+// a toggle shows the texts beside the icons, remembered on this device.
+const navLinkBase =
+  "flex items-center gap-3 rounded-md p-2 text-sm text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600 data-[status=active]:bg-indigo-50 data-[status=active]:font-medium data-[status=active]:text-indigo-700";
+const railStyles = {
+  nav: "w-14 px-2 xl:w-56 xl:px-4",
+  link: `${navLinkBase} justify-center xl:justify-start xl:px-3`,
+  text: "sr-only xl:not-sr-only",
+};
+const expandedStyles = {
+  nav: "w-56 px-4",
+  link: `${navLinkBase} justify-start px-3`,
+  text: "",
+};
+const EXPANDED_KEY = "fluxo.navigation.expanded";
 
 /** The signed-in frame: organization switcher, navigation per permission, account, sign out. */
 export function AppShell() {
   const { data: me } = useQuery(meQuery);
   const queryClient = useQueryClient();
   const navigate = useNavigate();
+  const [expanded, setExpanded] = useState(() => localStorage.getItem(EXPANDED_KEY) === "1");
+  const toggle = () => {
+    localStorage.setItem(EXPANDED_KEY, expanded ? "0" : "1");
+    setExpanded(!expanded);
+  };
+  const styles = expanded ? expandedStyles : railStyles;
   const signOut = useMutation({
     mutationFn: () => unwrap(authClient.signOut()),
     onSuccess: async () => {
@@ -46,8 +64,18 @@ export function AppShell() {
         </div>
       </header>
       <div className="flex">
-        <nav aria-label="Main" className="w-14 shrink-0 space-y-1 px-2 py-4 xl:w-56 xl:px-4">
-          {me?.activeOrganizationId && <OrgNavigation />}
+        <nav aria-label="Main" className={`shrink-0 space-y-1 py-4 ${styles.nav}`}>
+          <button
+            type="button"
+            aria-expanded={expanded}
+            aria-label={expanded ? "Hide navigation labels" : "Show navigation labels"}
+            title={expanded ? "Hide labels" : "Show labels"}
+            onClick={toggle}
+            className="flex w-full justify-center rounded-md p-2 text-slate-500 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600 xl:hidden"
+          >
+            <span aria-hidden="true">{expanded ? "«" : "»"}</span>
+          </button>
+          {me?.activeOrganizationId && <OrgNavigation styles={styles} />}
         </nav>
         <main className="min-w-0 flex-1 py-6 pr-6 pl-4 xl:pl-6">
           <Outlet />
@@ -57,23 +85,23 @@ export function AppShell() {
   );
 }
 
-function OrgNavigation() {
+function OrgNavigation({ styles }: { styles: typeof railStyles }) {
   const { can } = usePermissions();
   return (
     <ul className="space-y-1">
       <li>
-        <Link to="/" className={navLink} activeOptions={{ exact: true }} title="Overview">
+        <Link to="/" className={styles.link} activeOptions={{ exact: true }} title="Overview">
           <NavIcon to="/" />
-          <span className={navText}>Overview</span>
+          <span className={styles.text}>Overview</span>
         </Link>
       </li>
       {orgNavigation
         .filter((item) => can(item.permission))
         .map((item) => (
           <li key={item.to}>
-            <Link to={item.to} className={navLink} title={item.label}>
+            <Link to={item.to} className={styles.link} title={item.label}>
               <NavIcon to={item.to} />
-              <span className={navText}>{item.label}</span>
+              <span className={styles.text}>{item.label}</span>
             </Link>
           </li>
         ))}
