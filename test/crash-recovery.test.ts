@@ -4,8 +4,11 @@ import { createServer, type ServerResponse } from "node:http";
 import { type AddressInfo, createServer as createTcpServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { sql } from "drizzle-orm";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase } from "../src/db/client.ts";
+import { EmbeddedDatabaseInUse } from "../src/db/embedded-lock.ts";
 import type { App } from "../src/server/app.ts";
 import { ensureWebBuild } from "../src/server/web-build.ts";
 import type { TestApp } from "./helpers/app.ts";
@@ -281,7 +284,6 @@ describe("a webhook delivery interrupted by kill -9", () => {
 
 interface ReviewView {
   status: string;
-  expiresAt: string;
   activity: { kind: string; at: string }[];
 }
 
@@ -293,7 +295,7 @@ describe("a review whose expiry job was due or running at kill -9", () => {
     try {
       const owner = await signedInUser(remoteApp(port));
       await owner.mutate("orgs.create", { name: "Expiry Crash Org" });
-      const review = await owner.mutate<{ id: string; expiresAt: string }>("reviews.request", {
+      const review = await owner.mutate<{ id: string }>("reviews.request", {
         title: "Nobody answers",
         anyReviewer: true,
         expiresInSeconds: 60,
@@ -304,11 +306,10 @@ describe("a review whose expiry job was due or running at kill -9", () => {
         // running in the server (blocked on the lock) until the server is killed.
         await killWhileExpiryRuns(first, review.id);
       } else {
-        // The embedded database cannot be opened beside the server: it dies before the job is
-        // due and stays down until it is.
+        // The embedded database cannot be opened beside the server: it dies first, and the
+        // review and its expiry job are made due while it is down.
         await killHard(first);
-        const dueIn = Date.parse(review.expiresAt) - Date.now();
-        await new Promise((r) => setTimeout(r, Math.max(0, dueIn) + 1000));
+        await makeDueWhileDown(review.id);
       }
 
       const restartedAt = Date.now();
@@ -325,6 +326,30 @@ describe("a review whose expiry job was due or running at kill -9", () => {
     }
   }, 300_000);
 });
+
+/** Makes the review and its expiry job due in the embedded database of a server that is down. */
+async function makeDueWhileDown(reviewId: string) {
+  // the killed server's process lets go of the database a moment after its group is gone
+  const database = await until(
+    () =>
+      openDatabase({ dataDir }).catch((error: unknown) => {
+        if (error instanceof EmbeddedDatabaseInUse) return undefined;
+        throw error;
+      }),
+    10_000,
+  );
+  try {
+    await database.db.execute(
+      sql`update review_request set expires_at = now() - interval '1 second' where id = ${reviewId}`,
+    );
+    await database.db.execute(
+      sql`update pgboss.job set start_after = now()
+          where name = 'review.expire' and data->>'reviewId' = ${reviewId}`,
+    );
+  } finally {
+    await database.close();
+  }
+}
 
 /**
  * Holds the review's row (and makes it due) in a transaction of our own, makes its expiry job

@@ -84,7 +84,9 @@ function rotateInBackground(deps: AppDeps, config: Config, logger: Logger) {
 
 /** This process's share of the background work: engine, webhook delivery, housekeeping. */
 async function startWorkers(deps: AppDeps): Promise<void> {
-  await startEngineWorkers(deps.engine, deps.queue);
+  await startEngineWorkers(deps.engine, deps.queue, {
+    soleProcess: deps.database.exclusive === true,
+  });
   await startWebhookWorker(instanceDeliveryDeps(deps), deps.queue);
   await startMaintenance(
     {

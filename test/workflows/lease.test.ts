@@ -74,4 +74,22 @@ describe("the execution lease", () => {
     expect(hits("/slow")).toBe(1);
     expect(stepOf(done, "slow")?.attempt).toBe(1);
   });
+
+  it("is taken back at once, though it has not run out, when the only process that can open the database starts", async () => {
+    const wf = await workflowWith(owner, slowFlow("/at-start"));
+    const executionId = await run(wf.id);
+    // What a kill -9 leaves on the embedded database: a lease that would last another hour.
+    const db = t.deps.database.db;
+    await db.execute(
+      sql`update execution set status = 'running', lease_until = now() + interval '1 hour' where id = ${executionId}`,
+    );
+    await db.execute(sql`delete from pgboss.job where name = 'execution.advance'`);
+
+    await startEngineWorkers({ ...t.deps.engine, leaseMs: LEASE_MS }, t.deps.queue, {
+      soleProcess: true,
+    });
+    const done = await waitForExecution(owner, executionId, undefined, 10_000);
+    expect(done.status).toBe("succeeded");
+    expect(hits("/at-start")).toBe(1);
+  });
 });

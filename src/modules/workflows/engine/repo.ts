@@ -147,13 +147,20 @@ export async function holdsLease(
 /**
  * Puts back in the queue every running execution whose lease expired (its worker died), in
  * all organizations: housekeeping of the instance, on the owner connection. Each is returned
- * once, however many processes sweep at the same time (the update re-checks the row).
+ * once, however many processes sweep at the same time (the update re-checks the row). With
+ * `unexpiredToo`, leases that have not run out are taken back as well: only for the one
+ * process that can open the database, at its start, when every lease was its predecessor's.
  */
-export function reclaimExpiredLeases(tx: Tx) {
+export function reclaimExpiredLeases(tx: Tx, { unexpiredToo = false } = {}) {
   return tx
     .update(execution)
     .set({ status: "queued", leaseUntil: null })
-    .where(and(eq(execution.status, "running"), lt(execution.leaseUntil, sql`now()`)))
+    .where(
+      and(
+        eq(execution.status, "running"),
+        unexpiredToo ? undefined : lt(execution.leaseUntil, sql`now()`),
+      ),
+    )
     .returning({ orgId: execution.organizationId, executionId: execution.id });
 }
 

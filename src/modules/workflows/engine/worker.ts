@@ -49,8 +49,23 @@ export function queueEnqueue(queue: JobQueue): EngineDeps["enqueue"] {
   };
 }
 
+export interface EngineWorkerOptions {
+  /** Advance jobs run at once in this process. */
+  concurrency?: number;
+  /**
+   * No other process can open this database (the embedded one, under its lock): an execution
+   * found running at start was its dead predecessor's, and resumes now rather than once its
+   * lease runs out.
+   */
+  soleProcess?: boolean;
+}
+
 /** Starts this process's share of the work; several processes may run workers on one database. */
-export async function startEngineWorkers(deps: EngineDeps, queue: JobQueue, concurrency = 4) {
+export async function startEngineWorkers(
+  deps: EngineDeps,
+  queue: JobQueue,
+  { concurrency = 4, soleProcess = false }: EngineWorkerOptions = {},
+) {
   // Expression workers start now, not while an execution waits for its first one.
   startExpressionWorkers(deps.expressionWorkers);
   type Data<N extends EngineJob["name"]> = Extract<EngineJob, { name: N }>["data"];
@@ -78,6 +93,7 @@ export async function startEngineWorkers(deps: EngineDeps, queue: JobQueue, conc
         );
     },
   );
+  if (soleProcess) await reclaimExecutions(deps, { unexpiredToo: true });
   // Executions whose worker died resume seconds after their lease expired.
   queue.every(leaseMs(deps) / 4 / 1000, () => reclaimExecutions(deps));
   await queue.work<ReviewExpireJob>(
@@ -90,9 +106,9 @@ export async function startEngineWorkers(deps: EngineDeps, queue: JobQueue, conc
 }
 
 /** Puts back in the queue the executions whose lease expired: their worker died. */
-async function reclaimExecutions(deps: EngineDeps) {
+async function reclaimExecutions(deps: EngineDeps, options?: { unexpiredToo: boolean }) {
   const reclaimed = await deps.db.transaction(async (tx) => {
-    const rows = await reclaimExpiredLeases(tx);
+    const rows = await reclaimExpiredLeases(tx, options);
     for (const data of rows) await deps.enqueue({ name: "execution.advance", data }, { tx });
     return rows;
   });
