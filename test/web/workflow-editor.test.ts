@@ -301,5 +301,11 @@ describe("the workflow editor", () => {
     expect(await history.getByRole("button", { name: "Older versions" }).isDisabled()).toBe(true);
     await history.getByRole("button", { name: "Newer versions" }).click();
     await history.getByRole("cell", { name: "v22 current" }).waitFor();
+    // opened again after leaving it on an older page, it starts from the newest
+    await history.getByRole("button", { name: "Older versions" }).click();
+    await history.getByRole("cell", { name: "v1", exact: true }).waitFor();
+    await page.keyboard.press("Escape");
+    await page.getByRole("button", { name: "Version history" }).click();
+    await history.getByRole("cell", { name: "v22 current" }).waitFor();
   });
 });

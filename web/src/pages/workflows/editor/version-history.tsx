@@ -23,16 +23,35 @@ export function VersionHistory({
   open: boolean;
   onOpenChange: (open: boolean) => void;
 }) {
+  return (
+    <Dialog open={open} onOpenChange={onOpenChange} title="Version history" size="wide">
+      {/* mounted while open: each opening starts again from the newest page */}
+      <VersionPages
+        workflowId={workflowId}
+        currentVersion={currentVersion}
+        close={() => onOpenChange(false)}
+      />
+    </Dialog>
+  );
+}
+
+function VersionPages({
+  workflowId,
+  currentVersion,
+  close,
+}: {
+  workflowId: string;
+  currentVersion: number | null;
+  close: () => void;
+}) {
   const pages = useCursorPages();
   const versions = useQuery({
     ...versionsQuery(workflowId, PAGE_SIZE, pages.cursor),
-    enabled: open,
     placeholderData: keepPreviousData,
   });
   const items = versions.data?.items;
-  const close = () => onOpenChange(false);
   return (
-    <Dialog open={open} onOpenChange={onOpenChange} title="Version history" size="wide">
+    <>
       {versions.isPending && <Spinner />}
       {versions.isError && <ErrorState error={versions.error} onRetry={() => versions.refetch()} />}
       {items?.length === 0 && (
@@ -71,6 +90,6 @@ export function VersionHistory({
           labels={{ previous: "Newer versions", next: "Older versions" }}
         />
       </div>
-    </Dialog>
+    </>
   );
 }
