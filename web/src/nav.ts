@@ -14,4 +14,5 @@ export const orgNavigation: { to: string; label: string; permission: Action }[] 
   { to: "/members", label: "Members", permission: "member:view" },
   { to: "/audit", label: "Audit log", permission: "audit:view" },
   { to: "/settings/retention", label: "Execution retention", permission: "retention:view" },
+  { to: "/settings/organization", label: "Organization", permission: "org:update" },
 ];

@@ -28,6 +28,7 @@ import { AcceptInvitationPage } from "./pages/invitations/accept.tsx";
 import { MembersPage } from "./pages/members/members-page.tsx";
 import { ReviewDetailPage } from "./pages/reviews/review-detail.tsx";
 import { ReviewsPage } from "./pages/reviews/reviews-page.tsx";
+import { OrganizationPage } from "./pages/settings/organization-page.tsx";
 import { RetentionPage } from "./pages/settings/retention-page.tsx";
 import { EndpointDetailPage } from "./pages/webhooks/endpoint-detail.tsx";
 import { WebhooksPage } from "./pages/webhooks/webhooks-page.tsx";
@@ -192,6 +193,7 @@ const routeTree = rootRoute.addChildren([
       orgPage("/webhooks/$endpointId", EndpointDetailPage),
       orgPage("/audit", AuditPage),
       orgPage("/settings/retention", RetentionPage),
+      orgPage("/settings/organization", OrganizationPage),
     ]),
   ]),
 ]);

@@ -11,6 +11,7 @@ const drawings: Record<string, string> = {
     "M9 5a3 3 0 1 0 0 6a3 3 0 1 0 0-6M3 20c0-3 2.7-5 6-5s6 2 6 5M16 6a2.5 2.5 0 0 1 0 5M17 15c2.4.3 4 2.1 4 5",
   "/audit": "M6 3h9l4 4v14H6zM15 3v4h4M9 12h7M9 16h7",
   "/settings/retention": "M12 3a9 9 0 1 0 0 18a9 9 0 1 0 0-18M12 7v5l3 2",
+  "/settings/organization": "M4 21V5l8-2v18M12 8h8v13M7 8h2M7 12h2M7 16h2M15 12h2M15 16h2M2 21h20",
 };
 
 /** The page's icon: decorative, since the link's text names it. */
