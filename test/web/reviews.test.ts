@@ -148,4 +148,46 @@ describe("reviews in the browser", () => {
     expect((await fetch(url)).status).toBeGreaterThanOrEqual(400);
     expect(problems).toEqual([]);
   }, 90_000);
+
+  it("the OWNER requests a review in the app, naming the REVIEWER; a payload that is not JSON is refused first; the REVIEWER finds it assigned", async () => {
+    onTestFailed(() => web.screenshotAll("review-request-failed"));
+    const title = `Approve vendor Acme (${Date.now()})`;
+    const { page, problems } = await web.newPage();
+    await signIn(page, ownerEmail);
+    await nav(page).getByRole("link", { name: "Reviews" }).click();
+    await page.getByRole("button", { name: "Request a review" }).click();
+    const dialog = page.getByRole("dialog", { name: "Request a review" });
+    await dialog.getByLabel("Title").fill(title);
+    await dialog.getByLabel("Details").fill("New supplier for packaging.");
+    await dialog.getByLabel("Payload (JSON, optional)").fill("{vendor: acme}");
+    await dialog.getByLabel(`<${reviewer.email}> (REVIEWER)`).check();
+    await dialog.getByLabel("Expires after").selectOption({ label: "24 hours" });
+    await dialog.getByRole("button", { name: "Request review" }).click();
+    await dialog.getByText("Payload is not valid JSON").waitFor();
+    await dialog.getByLabel("Payload (JSON, optional)").fill('{"vendor": "acme", "limit": 5000}');
+    await screenshot(page, "review-request");
+    await dialog.getByRole("button", { name: "Request review" }).click();
+    await page.getByRole("heading", { name: title }).waitFor();
+    await page.getByText('"limit": 5000').waitFor();
+
+    const { items } = await owner.query<{
+      items: { id: string; title: string; expiresAt: string; createdAt: string }[];
+    }>("reviews.list", { status: "pending" });
+    const created = items.find((r) => r.title === title);
+    const lifetime = Date.parse(created?.expiresAt ?? "") - Date.parse(created?.createdAt ?? "");
+    expect(Math.round(lifetime / 3600_000)).toBe(24);
+    const detail = await owner.query<{ assignees: { memberId: string }[] }>("reviews.get", {
+      reviewId: created?.id,
+    });
+    expect(detail.assignees.map((a) => a.memberId)).toEqual([reviewer.memberId]);
+
+    const other = await web.newPage();
+    await signIn(other.page, reviewer.email);
+    await nav(other.page).getByRole("link", { name: "Reviews" }).click();
+    expect(await other.page.getByRole("button", { name: "Request a review" }).count()).toBe(0);
+    await other.page.getByLabel("Assigned to me").check();
+    await other.page.getByRole("link", { name: title }).waitFor();
+    expect(problems).toEqual([]);
+    expect(other.problems).toEqual([]);
+  }, 90_000);
 });

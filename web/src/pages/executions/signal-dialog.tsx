@@ -1,13 +1,13 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { parsePayload } from "../../components/payload/payload.ts";
+import { PayloadField } from "../../components/payload/payload-field.tsx";
 import { Dialog } from "../../components/ui/dialog.tsx";
 import { Field } from "../../components/ui/field.tsx";
 import { FormActions } from "../../components/ui/form-actions.tsx";
 import { FormError } from "../../components/ui/states.tsx";
 import { toast } from "../../components/ui/toast.tsx";
 import { api } from "../../lib/trpc.ts";
-import { parsePayload } from "../workflows/list/payload.ts";
-import { PayloadField } from "../workflows/list/payload-field.tsx";
 
 /** Resumes a node waiting for an event: the key it waits on and the event's JSON payload. */
 export function SignalDialog({

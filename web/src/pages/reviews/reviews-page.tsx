@@ -1,11 +1,15 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Link } from "@tanstack/react-router";
-import { useId, useState } from "react";
+import { useState } from "react";
+import { Button } from "../../components/ui/button.tsx";
+import { CheckboxField } from "../../components/ui/checkbox.tsx";
 import { SelectField } from "../../components/ui/field.tsx";
 import { Pager, useCursorPages } from "../../components/ui/pager.tsx";
 import { EmptyState, ErrorState, Spinner } from "../../components/ui/states.tsx";
 import { Cell, Table } from "../../components/ui/table.tsx";
+import { usePermissions } from "../../lib/permissions.ts";
 import { api } from "../../lib/trpc.ts";
+import { RequestReviewDialog } from "./request-review.tsx";
 import { formatTime, ReviewStatus, reviewStatuses } from "./review-status.tsx";
 
 type Status = (typeof reviewStatuses)[number];
@@ -33,10 +37,18 @@ export function ReviewsPage() {
     placeholderData: keepPreviousData,
   });
   const restart = pages.restart;
+  const { can } = usePermissions();
+  const [requesting, setRequesting] = useState(false);
 
   return (
     <div className="max-w-5xl space-y-6">
-      <h1 className="text-2xl font-semibold">Reviews</h1>
+      <div className="flex items-center justify-between gap-4">
+        <h1 className="text-2xl font-semibold">Reviews</h1>
+        {can("review:create") && (
+          <Button onClick={() => setRequesting(true)}>Request a review</Button>
+        )}
+      </div>
+      <RequestReviewDialog open={requesting} onOpenChange={setRequesting} />
       <form
         aria-label="Filter reviews"
         className="flex flex-wrap items-end gap-4"
@@ -51,20 +63,22 @@ export function ReviewsPage() {
             restart();
           }}
         />
-        <CheckboxField
-          label="Assigned to me"
-          checked={assignedToMe}
-          onChange={(checked) => {
-            setAssignedToMe(checked);
-            restart();
-          }}
-        />
+        <div className="pb-2">
+          <CheckboxField
+            label="Assigned to me"
+            checked={assignedToMe}
+            onChange={(e) => {
+              setAssignedToMe(e.target.checked);
+              restart();
+            }}
+          />
+        </div>
       </form>
       {reviews.isPending && <Spinner />}
       {reviews.isError && <ErrorState error={reviews.error} onRetry={() => reviews.refetch()} />}
       {reviews.data?.items.length === 0 && (
         <EmptyState title="No reviews here">
-          Reviews raised by workflows or through the API appear here when they are routed to you.
+          Reviews raised by workflows, through the API or here appear when they are routed to you.
         </EmptyState>
       )}
       {!!reviews.data?.items.length && (
@@ -94,32 +108,6 @@ export function ReviewsPage() {
         nextCursor={reviews.data?.nextCursor}
         loading={reviews.isPlaceholderData}
       />
-    </div>
-  );
-}
-
-function CheckboxField({
-  label,
-  checked,
-  onChange,
-}: {
-  label: string;
-  checked: boolean;
-  onChange: (checked: boolean) => void;
-}) {
-  const id = useId();
-  return (
-    <div className="flex items-center gap-2 pb-2">
-      <input
-        id={id}
-        type="checkbox"
-        className="size-4 accent-indigo-600"
-        checked={checked}
-        onChange={(e) => onChange(e.target.checked)}
-      />
-      <label htmlFor={id} className="text-sm text-slate-700">
-        {label}
-      </label>
     </div>
   );
 }

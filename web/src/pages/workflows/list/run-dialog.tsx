@@ -1,13 +1,13 @@
 import { useMutation } from "@tanstack/react-query";
 import { useNavigate } from "@tanstack/react-router";
 import { useState } from "react";
+import { parsePayload } from "../../../components/payload/payload.ts";
+import { PayloadField } from "../../../components/payload/payload-field.tsx";
 import { Dialog } from "../../../components/ui/dialog.tsx";
 import { FormActions } from "../../../components/ui/form-actions.tsx";
 import { FormError } from "../../../components/ui/states.tsx";
 import { toast } from "../../../components/ui/toast.tsx";
 import { api } from "../../../lib/trpc.ts";
-import { parsePayload } from "./payload.ts";
-import { PayloadField } from "./payload-field.tsx";
 
 /** Runs a workflow's current version by hand with a JSON payload, then opens the execution. */
 export function RunDialog({

@@ -1,6 +1,7 @@
 /**
  * A payload typed as JSON text: it must be an object (a run's becomes `trigger` in
- * expressions, a signal's the waiting node's output). Empty text is an empty object.
+ * expressions, a signal's the waiting node's output, a review's is shown to its reviewers).
+ * Empty text is an empty object.
  */
 export function parsePayload(
   text: string,

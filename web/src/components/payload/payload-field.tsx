@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
 import { useId } from "react";
 
-/** A labelled JSON textarea for a run's or a signal's payload, with its parse error under it. */
+/** A labelled JSON textarea for a payload (a run's, a signal's, a review's), its parse error under it. */
 export function PayloadField({
   label,
   hint,
