@@ -1,5 +1,10 @@
 import * as Label from "@radix-ui/react-label";
-import { type InputHTMLAttributes, type SelectHTMLAttributes, useId } from "react";
+import {
+  type InputHTMLAttributes,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+  useId,
+} from "react";
 
 const control =
   "block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-xs focus:border-indigo-500 focus:outline-2 focus:outline-indigo-200";
@@ -81,6 +86,25 @@ export function SelectField({
           </option>
         ))}
       </select>
+    </div>
+  );
+}
+
+/** A labelled multi-line text input. */
+export function TextAreaField({
+  label,
+  id,
+  rows = 3,
+  ...textarea
+}: { label: string } & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  const generated = useId();
+  const fieldId = id ?? generated;
+  return (
+    <div className="space-y-1">
+      <Label.Root htmlFor={fieldId} className="block text-sm font-medium text-slate-700">
+        {label}
+      </Label.Root>
+      <textarea id={fieldId} rows={rows} className={control} {...textarea} />
     </div>
   );
 }

@@ -1,11 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useNavigate } from "@tanstack/react-router";
-import { useId, useState } from "react";
+import { useState } from "react";
 import { parsePayload } from "../../components/payload/payload.ts";
 import { PayloadField } from "../../components/payload/payload-field.tsx";
 import { CheckboxField } from "../../components/ui/checkbox.tsx";
 import { Dialog } from "../../components/ui/dialog.tsx";
-import { Field, SelectField } from "../../components/ui/field.tsx";
+import { Field, SelectField, TextAreaField } from "../../components/ui/field.tsx";
 import { FormActions } from "../../components/ui/form-actions.tsx";
 import { ErrorState, FormError, Spinner } from "../../components/ui/states.tsx";
 import { toast } from "../../components/ui/toast.tsx";
@@ -83,7 +83,13 @@ function RequestReviewForm({ onCancel }: { onCancel: () => void }) {
         value={title}
         onChange={(e) => setTitle(e.target.value)}
       />
-      <TextArea label="Details" value={body} onChange={setBody} />
+      <TextAreaField
+        label="Details"
+        rows={4}
+        maxLength={20_000}
+        value={body}
+        onChange={(e) => setBody(e.target.value)}
+      />
       <PayloadField
         label="Payload (JSON, optional)"
         hint="A JSON object shown to the reviewers as it is, e.g. the order under review."
@@ -139,33 +145,6 @@ function MemberChoice({
           }
         />
       ))}
-    </div>
-  );
-}
-
-function TextArea({
-  label,
-  value,
-  onChange,
-}: {
-  label: string;
-  value: string;
-  onChange: (text: string) => void;
-}) {
-  const id = useId();
-  return (
-    <div className="space-y-1">
-      <label htmlFor={id} className="block text-sm font-medium text-slate-700">
-        {label}
-      </label>
-      <textarea
-        id={id}
-        rows={4}
-        maxLength={20_000}
-        value={value}
-        onChange={(e) => onChange(e.target.value)}
-        className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm focus:border-indigo-500 focus:outline-2 focus:outline-indigo-200"
-      />
     </div>
   );
 }

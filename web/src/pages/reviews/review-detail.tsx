@@ -1,9 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, useParams } from "@tanstack/react-router";
 import type { inferRouterOutputs } from "@trpc/server";
-import { useId, useState } from "react";
+import { useState } from "react";
 import type { AppRouter } from "../../../../src/trpc/router.ts";
 import { Button } from "../../components/ui/button.tsx";
+import { TextAreaField } from "../../components/ui/field.tsx";
 import { ErrorState, FormError, Spinner } from "../../components/ui/states.tsx";
 import { toast } from "../../components/ui/toast.tsx";
 import { api } from "../../lib/trpc.ts";
@@ -97,7 +98,6 @@ function Assignees({ review }: { review: Review }) {
 function DecisionForm({ review }: { review: Review }) {
   const queryClient = useQueryClient();
   const [comment, setComment] = useState("");
-  const commentId = useId();
   const decide = useMutation({
     mutationFn: (decision: "approved" | "rejected") =>
       api.reviews.decide.mutate({
@@ -124,19 +124,12 @@ function DecisionForm({ review }: { review: Review }) {
     <section className="space-y-3">
       <h2 className="text-lg font-medium">Decide</h2>
       <form className="max-w-xl space-y-3" onSubmit={(event) => event.preventDefault()}>
-        <div className="space-y-1">
-          <label htmlFor={commentId} className="block text-sm font-medium text-slate-700">
-            Comment
-          </label>
-          <textarea
-            id={commentId}
-            rows={3}
-            maxLength={2000}
-            value={comment}
-            onChange={(e) => setComment(e.target.value)}
-            className="block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm focus:border-indigo-500 focus:outline-2 focus:outline-indigo-200"
-          />
-        </div>
+        <TextAreaField
+          label="Comment"
+          maxLength={2000}
+          value={comment}
+          onChange={(e) => setComment(e.target.value)}
+        />
         <div className="flex gap-2">
           <Button
             pending={decide.isPending && decide.variables === "approved"}
