@@ -14,7 +14,7 @@ afterAll(() => web?.close());
 const NEW_PASSWORD = "another long passphrase 7";
 
 describe("account in the browser", () => {
-  it("signs out another session, changes the password, and signs in with the new one", async () => {
+  it("renames the user, signs out another session, changes the password, and signs in with the new one", async () => {
     onTestFailed(() => web.screenshotAll("account-failed"));
     const { client } = await orgOwner(web.t, "Account Corp");
     const { email } = await client.query<{ email: string }>("me");
@@ -39,6 +39,15 @@ describe("account in the browser", () => {
       .waitFor();
     await laptop.page.getByRole("button", { name: "Link GitHub" }).waitFor();
     await screenshot(laptop.page, "account");
+
+    // The name others see changes; the sign-in address does not.
+    const name = laptop.page.getByLabel("Name", { exact: true });
+    await name.fill("Ada Lovelace");
+    await laptop.page.getByRole("button", { name: "Save name" }).click();
+    await laptop.page.getByText("Name saved").first().waitFor();
+    const members = await client.list<{ name: string; email: string }>("members.list");
+    expect(members).toEqual([expect.objectContaining({ name: "Ada Lovelace", email })]);
+    expect(await laptop.page.getByRole("button", { name: "Save name" }).isDisabled()).toBe(true);
 
     // The phone's session is the other one from this browser's address.
     const others = sessions.getByRole("button", { name: /^Sign out / });
