@@ -130,4 +130,27 @@ describe("sign-up, verification, sign-in, sign-out", () => {
     expect(await sessionsOf(t, id)).toHaveLength(before);
     expect((await client.trpcError("query", "me")).status).toBe(401);
   });
+
+  it("a display name over 100 characters is refused with 400 naming it, at sign-up and when changed", async () => {
+    const email = uniqueEmail();
+    const refused = await t.client().post("/api/auth/sign-up/email", {
+      email,
+      password: PASSWORD,
+      name: "n".repeat(101),
+    });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { message: string }).message).toBe(
+      "name: at most 100 characters",
+    );
+    await expect(findUser(t, email)).rejects.toThrow("no user");
+
+    const client = await signedInUser(t);
+    const { email: own } = await client.query<{ email: string }>("me");
+    const tooLong = await client.post("/api/auth/update-user", { name: "n".repeat(101) });
+    expect(tooLong.status).toBe(400);
+    expect((await client.post("/api/auth/update-user", { name: "n".repeat(100) })).status).toBe(
+      200,
+    );
+    expect((await findUser(t, own)).name).toBe("n".repeat(100));
+  });
 });

@@ -1,5 +1,6 @@
 import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import { createAuthMiddleware } from "better-auth/api";
 import type { Config } from "../config/config.ts";
 import type { Db } from "../db/client.ts";
 import { account, session, user, verification } from "../db/schema/index.ts";
@@ -10,6 +11,7 @@ import { CLIENT_IP_HEADER, requestMeta } from "./request-meta.ts";
 import { securityEventHooks } from "./security-events.ts";
 import { accountSignInThrottle } from "./sign-in-throttle.ts";
 import { linkingProviders, socialIdentityGate, socialProviderOptions } from "./social.ts";
+import { refuseLongUserName } from "./user-name.ts";
 
 export { CLIENT_IP_HEADER };
 
@@ -130,7 +132,13 @@ export function createAuth({ config, db, mailer, logger }: AuthDeps) {
         allowUnlinkingAll: false,
       },
     },
-    hooks: { before: signInThrottle.before, after: signInThrottle.after },
+    hooks: {
+      before: createAuthMiddleware(async (ctx) => {
+        refuseLongUserName(ctx);
+        signInThrottle.check(ctx);
+      }),
+      after: createAuthMiddleware(async (ctx) => signInThrottle.record(ctx)),
+    },
     databaseHooks: securityEventHooks(db),
   });
 }

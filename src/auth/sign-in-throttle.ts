@@ -1,5 +1,6 @@
-import { APIError, createAuthMiddleware, isAPIError } from "better-auth/api";
+import { APIError, isAPIError } from "better-auth/api";
 import { fixedWindowLimiter } from "../server/rate-limit.ts";
+import type { AuthHookContext } from "./hook-context.ts";
 
 /** Wrong passwords one account takes per window before password sign-in to it is refused. */
 export const SIGN_IN_FAILURES_PER_ACCOUNT = 10;
@@ -26,7 +27,8 @@ const emailOf = (body: unknown) => {
 export function accountSignInThrottle() {
   const failures = fixedWindowLimiter(SIGN_IN_FAILURES_PER_ACCOUNT, SIGN_IN_FAILURE_WINDOW_MS);
   return {
-    before: createAuthMiddleware(async (ctx) => {
+    /** Before the endpoint runs: refuses a sign-in to an account whose failures are used up. */
+    check(ctx: AuthHookContext) {
       if (ctx.path !== SIGN_IN_PATH) return;
       const email = emailOf(ctx.body);
       const wait = email ? failures.blocked(email) : 0;
@@ -40,13 +42,14 @@ export function accountSignInThrottle() {
           { "Retry-After": String(wait) },
         );
       }
-    }),
-    after: createAuthMiddleware(async (ctx) => {
+    },
+    /** After it ran: counts a wrong password. */
+    record(ctx: AuthHookContext) {
       if (ctx.path !== SIGN_IN_PATH) return;
       const returned = ctx.context.returned;
       const email = emailOf(ctx.body);
       if (email && isAPIError(returned) && returned.statusCode === 401) failures.hit(email);
-    }),
+    },
     /** After a password reset the owner has proved the mailbox: earlier failures no longer count. */
     forget: (email: string) => failures.forget(email.trim().toLowerCase()),
   };

@@ -30,7 +30,14 @@ export function SignUpPage() {
           signUp.mutate();
         }}
       >
-        <Field label="Name" autoComplete="name" required value={form.name} onChange={set("name")} />
+        <Field
+          label="Name"
+          autoComplete="name"
+          required
+          maxLength={100}
+          value={form.name}
+          onChange={set("name")}
+        />
         <Field
           label="E-mail"
           type="email"
