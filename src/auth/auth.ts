@@ -11,7 +11,7 @@ import { CLIENT_IP_HEADER, requestMeta } from "./request-meta.ts";
 import { securityEventHooks } from "./security-events.ts";
 import { accountSignInThrottle } from "./sign-in-throttle.ts";
 import { linkingProviders, socialIdentityGate, socialProviderOptions } from "./social.ts";
-import { refuseLongUserName } from "./user-name.ts";
+import { boundedUserName, refuseLongUserName } from "./user-name.ts";
 
 export { CLIENT_IP_HEADER };
 
@@ -139,7 +139,12 @@ export function createAuth({ config, db, mailer, logger }: AuthDeps) {
       }),
       after: createAuthMiddleware(async (ctx) => signInThrottle.record(ctx)),
     },
-    databaseHooks: securityEventHooks(db),
+    databaseHooks: {
+      ...securityEventHooks(db),
+      user: {
+        create: { before: async (u) => ({ data: { ...u, name: boundedUserName(u.name) } }) },
+      },
+    },
   });
 }
 

@@ -22,3 +22,10 @@ export function refuseLongUserName(ctx: AuthHookContext) {
     });
   }
 }
+
+/**
+ * A new user's name as stored. A form's name over the bound was refused above; a social
+ * provider's (its profile, not the user's input here) is cut to it instead of failing the
+ * sign-up.
+ */
+export const boundedUserName = (name: string) => name.trim().slice(0, MAX_USER_NAME_LENGTH);

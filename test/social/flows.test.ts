@@ -50,6 +50,14 @@ describe.each(PROVIDERS)(
       ]);
     });
 
+    it("a provider's name longer than 100 characters is cut to 100, not refused", async () => {
+      const client = t.client();
+      const who = identity({ name: `Sam ${"Social ".repeat(40)}` });
+      expect(landing(await viaProvider(fake, client, provider, who)).error).toBeNull();
+      const stored = await findUser(t, who.email);
+      expect(stored.name).toBe(who.name.trim().slice(0, 100));
+    });
+
     it("a returning user signs in to the same user, without a second account row", async () => {
       const who = identity();
       const first = t.client();
