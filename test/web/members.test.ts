@@ -35,6 +35,8 @@ describe("members in the browser", () => {
     const { page, problems } = await signIn(web, admin.email);
     await openMembers(page);
     await memberRow(page, ownerEmail).getByText("owner", { exact: true }).waitFor();
+    await memberRow(page, admin.email).getByText("(you)").waitFor();
+    expect(await memberRow(page, ownerEmail).getByText("(you)").count()).toBe(0);
     expect(await page.getByLabel(`Role of ${ownerEmail}`).count()).toBe(0);
     expect(await page.getByRole("button", { name: `Remove ${ownerEmail}` }).count()).toBe(0);
     expect(

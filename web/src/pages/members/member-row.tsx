@@ -68,7 +68,10 @@ export function MemberRow({ member }: { member: Member }) {
 
   return (
     <tr>
-      <Cell>{member.name}</Cell>
+      <Cell>
+        {member.name}
+        {isMe && <span className="ml-2 text-xs text-slate-500">(you)</span>}
+      </Cell>
       <Cell>{member.email}</Cell>
       <Cell>
         {can("member:update_role") && mayManage ? (
