@@ -10,10 +10,7 @@ import { api } from "../../lib/trpc.ts";
 
 const currentQueryKey = ["orgs.current"];
 
-interface Organization {
-  name: string;
-  slug: string;
-}
+type Organization = Awaited<ReturnType<typeof api.orgs.current.query>>;
 
 /** The organization itself: its name (OWNER, ADMIN) and its deletion (OWNER only). */
 export function OrganizationPage() {
