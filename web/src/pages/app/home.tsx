@@ -5,6 +5,7 @@ import { EmptyState, ErrorState, Spinner } from "../../components/ui/states.tsx"
 import { Cell, Table } from "../../components/ui/table.tsx";
 import { usePermissions } from "../../lib/permissions.ts";
 import { api } from "../../lib/trpc.ts";
+import { ExecutionLink } from "../executions/execution-link.tsx";
 import { ExecutionStatus } from "../executions/execution-status.tsx";
 import { formatTime } from "../reviews/review-status.tsx";
 import { workflowsQuery } from "../workflows/list/workflows-api.ts";
@@ -149,13 +150,7 @@ function RecentExecutions() {
           {executions.data.items.map((execution) => (
             <tr key={execution.id}>
               <Cell>
-                <Link
-                  to="/executions/$executionId"
-                  params={{ executionId: execution.id }}
-                  className={link}
-                >
-                  {formatTime(execution.startedAt ?? execution.createdAt)}
-                </Link>
+                <ExecutionLink execution={execution} />
               </Cell>
               <Cell>{execution.workflowName}</Cell>
               <Cell>

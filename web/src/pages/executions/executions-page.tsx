@@ -1,12 +1,12 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { Link, useNavigate, useSearch } from "@tanstack/react-router";
+import { useNavigate, useSearch } from "@tanstack/react-router";
 import { SelectField } from "../../components/ui/field.tsx";
 import { Pager, useCursorPages } from "../../components/ui/pager.tsx";
 import { EmptyState, ErrorState, Spinner } from "../../components/ui/states.tsx";
 import { Cell, Table } from "../../components/ui/table.tsx";
 import { api } from "../../lib/trpc.ts";
-import { formatTime } from "../reviews/review-status.tsx";
 import { workflowsQuery } from "../workflows/list/workflows-api.ts";
+import { ExecutionLink } from "./execution-link.tsx";
 import {
   ExecutionStatus,
   elapsed,
@@ -120,13 +120,7 @@ export function ExecutionsPage() {
           {filtered.map((execution) => (
             <tr key={execution.id}>
               <Cell>
-                <Link
-                  to="/executions/$executionId"
-                  params={{ executionId: execution.id }}
-                  className="font-medium text-indigo-700 underline"
-                >
-                  {formatTime(execution.startedAt ?? execution.createdAt)}
-                </Link>
+                <ExecutionLink execution={execution} />
               </Cell>
               <Cell>{execution.workflowName}</Cell>
               <Cell>
