@@ -148,6 +148,9 @@ describe("sign-up, verification, sign-in, sign-out", () => {
     const { email: own } = await client.query<{ email: string }>("me");
     const tooLong = await client.post("/api/auth/update-user", { name: "n".repeat(101) });
     expect(tooLong.status).toBe(400);
+    // spaces count: they would be stored as they are
+    const padded = await client.post("/api/auth/update-user", { name: `n${" ".repeat(5000)}` });
+    expect(padded.status).toBe(400);
     expect((await client.post("/api/auth/update-user", { name: "n".repeat(100) })).status).toBe(
       200,
     );

@@ -15,7 +15,7 @@ const NAMING_PATHS = new Set(["/sign-up/email", "/update-user"]);
 export function refuseLongUserName(ctx: AuthHookContext) {
   if (!ctx.path || !NAMING_PATHS.has(ctx.path)) return;
   const name = (ctx.body as { name?: unknown } | undefined)?.name;
-  if (typeof name === "string" && name.trim().length > MAX_USER_NAME_LENGTH) {
+  if (typeof name === "string" && name.length > MAX_USER_NAME_LENGTH) {
     throw new APIError("BAD_REQUEST", {
       code: "NAME_TOO_LONG",
       message: `name: at most ${MAX_USER_NAME_LENGTH} characters`,
