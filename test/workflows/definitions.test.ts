@@ -286,6 +286,16 @@ describe("saving a definition", () => {
     );
   });
 
+  it("an OWNER of another organization gets the 404 of an unknown workflow for its versions and definition", async () => {
+    await save({ nodes: [trigger] });
+    const foreign = (await orgOwner(t, "Prying Org")).client;
+    for (const path of ["workflowVersions.list", "workflows.getDefinition"]) {
+      const theirs = await foreign.trpcError("query", path, { workflowId });
+      const unknown = await foreign.trpcError("query", path, { workflowId: "no-such-workflow" });
+      expect([theirs.status, theirs.error.message]).toEqual([404, unknown.error.message]);
+    }
+  });
+
   it("REVIEWERs cannot see definitions; PARTICIPANTs with view cannot save or run", async () => {
     const reviewer = await addMember(t, owner, "REVIEWER");
     expect(
